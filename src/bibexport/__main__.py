@@ -1,0 +1,5 @@
+"""``python -m bibexport``."""
+
+from .cli import main
+
+main()

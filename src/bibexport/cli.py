@@ -1,0 +1,109 @@
+"""The command line: a thin click layer over :func:`bibexport.pipeline.convert`.
+
+The only module that imports click, and the one place a BibexportError becomes exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from . import __version__
+from .errors import BibexportError, Problem
+from .formats import format_names
+
+EPILOG = """\b
+Examples:
+  bibexport listing.txt -o refs.bib
+  bibexport page1.txt page2.txt --unicode > refs.bib
+  bibexport listing.txt --key-pattern '[auth:lower][year][veryshorttitle:lower]'
+"""
+
+
+def _warn(problem: Problem) -> None:
+    click.echo(f"bibexport: warning: {problem}", err=True)
+
+
+@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("listings", nargs=-1, required=True, metavar="LISTING...")
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write here (atomically); '-' or none: stdout. The extension picks the format.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    type=click.Choice(format_names(), case_sensitive=False),
+    help="Output format, whatever the extension says.",
+)
+@click.option(
+    "--unicode/--ascii",
+    default=None,
+    help="BibTeX text as UTF-8, or as pure ASCII with TeX accents (BibTeX's default).",
+)
+@click.option("--venue", metavar="NAME", help="Venue, instead of the listing header's.")
+@click.option("--year", type=click.IntRange(1900, 2100), help="Year, instead of the header's.")
+@click.option("--booktitle", metavar="TEXT", help="Proceedings title, instead of the table's.")
+@click.option(
+    "--key-pattern",
+    metavar="PATTERN",
+    help="JabRef-style key pattern, e.g. '[auth:lower][year][veryshorttitle:lower]'.",
+)
+@click.option("--encoding", metavar="NAME", help="Encoding of the listings (default UTF-8).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.version_option(__version__, "--version", prog_name="bibexport")
+def main(
+    listings: Sequence[str],
+    outputs: Sequence[str],
+    format_name: str | None,
+    unicode: bool | None,
+    venue: str | None,
+    year: int | None,
+    booktitle: str | None,
+    key_pattern: str | None,
+    encoding: str | None,
+    overwrite: bool,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Turn papers.cool listings into BibTeX with clean names, real venues and stable keys.
+
+    LISTING is a listing file copied from papers.cool ('-' reads stdin); several files are
+    one batch with keys unique across them.
+    """
+    from .normalise import VenueOverride
+    from .pipeline import Options, Target, convert
+
+    try:
+        targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
+        options = Options(
+            unicode=unicode,
+            key_pattern=key_pattern,
+            venue=VenueOverride(venue=venue, year=year, booktitle=booktitle),
+            encoding=encoding,
+            overwrite=overwrite,
+        )
+        summary = convert(listings, targets, options, report=None if quiet else _warn)
+    except BibexportError as exc:
+        if debug:
+            raise
+        click.echo(f"bibexport: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("bibexport: interrupted; no output was changed", err=True)
+        sys.exit(130)
+    if not quiet:
+        for note in summary.notes:
+            click.echo(f"bibexport: {note}", err=True)
+        if summary.written:
+            written = ", ".join(summary.written)
+            click.echo(f"bibexport: wrote {summary.papers} papers to {written}", err=True)

@@ -1,0 +1,98 @@
+"""Writing BibTeX (and biblatex): braced values, ``von Last, Jr, First`` names, protection."""
+
+from __future__ import annotations
+
+from ..errors import Problem
+from ..model import Paper, Person
+from ..text import to_bibtex, untexable
+from . import WriteOptions
+
+INDENT = "  "
+
+
+def bibtex_name(person: Person, ascii_only: bool) -> str:
+    """``van der Maaten, Laurens``, ``Daum{\\'e}, III, Hal``, ``{OpenAI}``: what BibTeX reads."""
+    if person.literal == "others":
+        return "others"
+    if person.literal:
+        return "{" + _part(person.literal, ascii_only) + "}"
+    family = _part(person.family, ascii_only)
+    if family[:1].islower():  # a lower-case family name must not be read as a "von" part
+        family = "{" + family + "}"
+    last = f"{_part(person.particle, ascii_only)} {family}" if person.particle else family
+    if person.suffix:
+        return f"{last}, {_part(person.suffix, ascii_only)}, {_part(person.given, ascii_only)}"
+    if person.given:
+        return f"{last}, {_part(person.given, ascii_only)}"
+    return last
+
+
+def _part(text: str, ascii_only: bool) -> str:
+    """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
+    encoded = to_bibtex(text, ascii_only=ascii_only).replace(",", "{,}")
+    return " ".join("{" + w + "}" if w.lower() == "and" else w for w in encoded.split(" "))
+
+
+class Writer:
+    """BibTeX by default; ``biblatex=True`` writes ``date``, ``eventtitle`` and UTF-8."""
+
+    def __init__(self, options: WriteOptions, biblatex: bool = False) -> None:
+        self.biblatex = biblatex
+        unicode = options.unicode if options.unicode is not None else biblatex
+        self.ascii_only = not unicode
+        self.problems: list[Problem] = []
+        self._warned: set[str] = set()
+        self._first = True
+
+    def begin(self) -> str:
+        return ""
+
+    def end(self) -> str:
+        return ""
+
+    def fields(self, paper: Paper) -> list[tuple[str, str]]:
+        """(name, BibTeX value) in the order written; empty values are left out."""
+        venue = paper.venue
+        a = self.ascii_only
+        authors = " and ".join(bibtex_name(p, a) for p in paper.authors)
+        container = "journal" if venue.is_journal else "booktitle"
+        rows = [
+            ("author", authors),
+            ("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
+            (container, to_bibtex(venue.container_title, ascii_only=a)),
+        ]
+        if self.biblatex and not venue.is_journal and venue.short:
+            rows.append(("eventtitle", to_bibtex(venue.event_title, ascii_only=a)))
+        rows += [
+            ("volume", to_bibtex(venue.volume, ascii_only=a)),
+            ("series", to_bibtex(venue.series, ascii_only=a)),
+            ("date" if self.biblatex else "year", str(paper.year or "")),
+            ("publisher", to_bibtex(venue.publisher, ascii_only=a)),
+            ("issn", to_bibtex(venue.issn, ascii_only=a)),
+            ("abstract", to_bibtex(paper.abstract, ascii_only=a)),
+            ("keywords", to_bibtex(", ".join(paper.keywords), ascii_only=a)),
+        ]
+        return [(name, value) for name, value in rows if value]
+
+    def entry(self, paper: Paper) -> str:
+        fields = self.fields(paper)
+        if self.ascii_only:
+            self._warn_untexable(paper, fields)
+        body = "".join(f"{INDENT}{name} = {{{value}}},\n" for name, value in fields)
+        gap = "" if self._first else "\n"
+        self._first = False
+        return f"{gap}@{paper.venue.entry_type}{{{paper.key},\n{body}}}\n"
+
+    def _warn_untexable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
+        chars = set().union(*(untexable(v) for _, v in fields)) - self._warned
+        if chars:
+            self._warned |= chars
+            shown = " ".join(sorted(chars)[:10])
+            self.problems.append(
+                Problem(
+                    f"no TeX form for {shown}: kept as UTF-8 (BibTeX needs an UTF-8 aware "
+                    "setup, or use --unicode with biber)",
+                    paper.origin.source,
+                    paper.origin.line,
+                )
+            )

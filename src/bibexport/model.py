@@ -1,0 +1,90 @@
+"""The frozen records every stage reads: Person, Origin, Venue, Paper. No I/O here.
+
+The vocabulary is CSL's (given/family/particle/suffix, container-title, event-title), so the
+CSL writer is nearly the identity and every other format converts to and from one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record came from, so every message can point at it (line is 1-based)."""
+
+    source: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One author. ``literal`` is set instead of the parts for organisations (``OpenAI``).
+
+    ``particle`` is CSL's non-dropping particle (``van der`` in ``van der Maaten``): BibTeX's
+    "von" part, which sorts with the family name in most styles.
+    """
+
+    given: str = ""
+    family: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    @property
+    def full_family(self) -> str:
+        """Family name with its particle, as printed: ``van der Maaten``."""
+        return f"{self.particle} {self.family}".strip()
+
+    def display(self) -> str:
+        """The name in reading order, for messages: ``Laurens van der Maaten``."""
+        if self.literal:
+            return self.literal
+        name = " ".join(p for p in (self.given, self.particle, self.family) if p)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """A resolved venue: the proceedings (or journal) a paper appeared in."""
+
+    short: str  # as the listing names it, upper-cased when known: "ICLR"
+    year: int | None
+    entry_type: str = "inproceedings"  # BibTeX type: "inproceedings" or "article"
+    container_title: str = ""  # booktitle for proceedings, journal for articles
+    publisher: str = ""
+    volume: str = ""
+    series: str = ""
+    issn: str = ""
+    known: bool = True
+
+    @property
+    def is_journal(self) -> bool:
+        return self.entry_type == "article"
+
+    @property
+    def event_title(self) -> str:
+        """``ICLR 2023``: the event, distinct from the proceedings title."""
+        return f"{self.short} {self.year}" if self.year else self.short
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper. Text fields hold listing text: Unicode, possibly with TeX in it."""
+
+    title: str
+    authors: tuple[Person, ...]
+    venue: Venue
+    origin: Origin
+    abstract: str = ""
+    number: int | None = None  # the listing's "#N"
+    track: str = ""  # "Notable-top-25%": a keyword, never part of the booktitle
+    key: str = ""
+    keywords: tuple[str, ...] = field(default=())
+
+    @property
+    def year(self) -> int | None:
+        return self.venue.year

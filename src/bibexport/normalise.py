@@ -1,0 +1,77 @@
+"""Listing entries -> Papers: names split and case-repaired, titles tidied, the venue resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .errors import Problem
+from .formats.listing import Header, ListingEntry
+from .model import Origin, Paper, Person, Venue
+from .names import parse_name
+from .text import collapse_space
+
+
+@dataclass(frozen=True, slots=True)
+class VenueOverride:
+    """``--venue``, ``--year`` and ``--booktitle``: they win over the listing's header."""
+
+    venue: str | None = None
+    year: int | None = None
+    booktitle: str | None = None
+
+
+def resolve_venue(
+    header: Header | None, override: VenueOverride, source: str
+) -> tuple[Venue, list[Problem]]:
+    """The venue for every paper of one listing, with a warning if the table does not know it."""
+    from .venues import resolve
+
+    name = override.venue or (header.venue if header else None)
+    year = override.year or (header.year if header else None)
+    line = header.origin.line if header else None
+    problems = []
+    if name is None:
+        if override.booktitle is None:
+            from .errors import InputError
+
+            raise InputError(
+                "no header line like 'ICLR.2023 - Poster'; add one or give --venue and --year",
+                source,
+                1,
+            )
+        name = ""
+    venue = resolve(name, year) if name else Venue(short="", year=year, known=False)
+    if override.booktitle:
+        venue = replace(venue, container_title=override.booktitle, known=True)
+    elif not venue.known:
+        problems.append(
+            Problem(
+                f"unknown venue {name!r}: its name is used as the booktitle as written "
+                "(give --booktitle for the real proceedings title)",
+                source,
+                line,
+            )
+        )
+    if year is None:
+        problems.append(Problem("no year in the header; give --year", source, line))
+    return venue, problems
+
+
+def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
+    people = (parse_name(name) for name in raw or ())
+    return tuple(p for p in people if p is not None)
+
+
+def normalise(entry: ListingEntry, venue: Venue, track: str) -> Paper:
+    """One listing entry -> a Paper. The track goes to keywords, never into the booktitle."""
+    keywords = tuple(k for k in (venue.event_title if venue.short else "", track) if k)
+    return Paper(
+        title=collapse_space(entry.title),
+        authors=normalise_authors(entry.authors),
+        venue=venue,
+        origin=Origin(entry.origin.source, entry.origin.line),
+        abstract=entry.abstract,
+        number=entry.number,
+        track=track,
+        keywords=keywords,
+    )

@@ -1,0 +1,136 @@
+"""Writing outputs atomically: a temp file beside the target, fsync, rename over it.
+
+Until :meth:`AtomicOutput.commit`, the target is untouched; on any failure the temp file is
+removed and the user's file is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from types import TracebackType
+from typing import TextIO
+
+from .errors import OutputError
+
+STDOUT = "-"
+
+
+def resolve_target(path: str) -> str:
+    """The file a write really replaces: through symlinks, so the link itself is kept."""
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
+class AtomicOutput:
+    """A text file that appears at ``path`` only on commit (``-`` is stdout, also all at once)."""
+
+    def __init__(self, path: str, newline: str = "\n") -> None:
+        self.path = path
+        self._newline = newline
+        self._temp: str | None = None
+        self.stream: TextIO
+        if path == STDOUT:
+            self.stream = io.StringIO(newline=newline)
+            return
+        target = resolve_target(path)
+        folder = os.path.dirname(os.path.abspath(target))
+        if not os.path.isdir(folder):
+            raise OutputError(f"{path}: the folder {folder} does not exist")
+        if os.path.isdir(target):
+            raise OutputError(f"{path}: is a directory; give a file name")
+        try:
+            fd, self._temp = tempfile.mkstemp(
+                dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+            )
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
+        self._target = target
+        self.stream = open(fd, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+
+    def exists(self) -> bool:
+        return self._temp is not None and os.path.exists(self._target)
+
+    def same_as_existing(self) -> bool:
+        """True when the target already holds exactly what this output would write."""
+        if self._temp is None:
+            return False
+        self.stream.flush()
+        with open(self._temp, "rb") as new, open(self._target, "rb") as old:
+            while True:
+                a, b = new.read(1 << 16), old.read(1 << 16)
+                if a != b:
+                    return False
+                if not a:
+                    return True
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except OSError as exc:
+            raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
+
+    def commit(self) -> None:
+        if self._temp is None:
+            assert isinstance(self.stream, io.StringIO)
+            sys.stdout.write(self.stream.getvalue())
+            sys.stdout.flush()
+            return
+        try:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.chmod(self._temp, _mode_for(self._target))
+            os.replace(self._temp, self._target)
+            self._temp = None
+            _fsync_folder(os.path.dirname(os.path.abspath(self._target)))
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
+
+    def abort(self) -> None:
+        """Forget the output; the target keeps its old content (or stays absent)."""
+        if self._temp is not None:
+            self.stream.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._temp)
+            self._temp = None
+
+    def __enter__(self) -> AtomicOutput:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def _mode_for(target: str) -> int:
+    """The old file's permissions, or what a plain open() would give under the umask."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,401 @@
+"""Text between Unicode and TeX: BibTeX-safe encoding, title protection, TeX to plain text.
+
+Listing text is Unicode that may carry TeX (``$3$-$5$``, ``\\textit{...}``, ``7.0\\%``). The
+BibTeX writer keeps that TeX where it is harmless and escapes everything else, so that no value
+can unbalance braces, end its field early, or make LaTeX read or write a file. The plain-text
+writers (RIS, CSL) read the same text back through :func:`tex_to_text`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+# Characters that mean nothing visible and break keys, sorting and matching.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u00ad\u200b\u200e\u200f\u2060\ufeff"
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    )
+)
+_SPACE_RUN = re.compile(r"\s+")  # tabs, NBSP, thin spaces, line breaks: all Unicode spaces
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width spaces, soft hyphens and bidi controls."""
+    return text.translate(_INVISIBLE)
+
+
+def collapse_space(text: str) -> str:
+    """One ASCII space for any run of whitespace (NBSP and tabs included); NFC; trimmed."""
+    text = strip_invisible(text)
+    return unicodedata.normalize("NFC", _SPACE_RUN.sub(" ", text)).strip()
+
+
+# --- Unicode -> TeX ------------------------------------------------------------------------
+
+# Letters that are their own TeX control word (no base letter plus accent).
+_LETTERS = {
+    "ı": r"\i",
+    "ȷ": r"\j",
+    "ł": r"\l",
+    "Ł": r"\L",
+    "ø": r"\o",
+    "Ø": r"\O",
+    "ß": r"\ss",
+    "ẞ": r"\SS",
+    "æ": r"\ae",
+    "Æ": r"\AE",
+    "œ": r"\oe",
+    "Œ": r"\OE",
+    "å": r"\aa",
+    "Å": r"\AA",
+    "đ": r"\dj",
+    "Đ": r"\DJ",
+    "ð": r"\dh",
+    "Ð": r"\DH",
+    "þ": r"\th",
+    "Þ": r"\TH",
+    "ŋ": r"\ng",
+    "Ŋ": r"\NG",
+}
+# Combining marks -> TeX accent commands. Symbol accents take the letter bare (``\"a``),
+# letter accents need it braced (``\v{r}``).
+_ACCENTS = {
+    "\u0300": "\\`",
+    "\u0301": "\\'",
+    "\u0302": "\\^",
+    "\u0303": "\\~",
+    "\u0304": "\\=",
+    "\u0306": "\\u",
+    "\u0307": "\\.",
+    "\u0308": '\\"',
+    "\u030a": "\\r",
+    "\u030b": "\\H",
+    "\u030c": "\\v",
+    "\u0323": "\\d",
+    "\u0327": "\\c",
+    "\u0328": "\\k",
+    "\u0331": "\\b",
+}
+# Punctuation with an ASCII TeX spelling that every reader decodes back to the same character.
+_PUNCTUATION = {
+    "\u2018": "`",
+    "\u2019": "'",
+    "\u201c": "``",
+    "\u201d": "''",
+    "\u2013": "--",
+    "\u2014": "---",
+    "\u2026": r"\ldots{}",
+    "\u00a0": "~",
+}
+
+
+def _accented(ch: str) -> str | None:
+    """``ễ`` -> ``\\~{\\^e}`` (innermost accent first), or None without a TeX form."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
+    if not marks or not base.isascii() or not base.isalpha():
+        return None
+    if any(m not in _ACCENTS for m in marks):
+        return None
+    if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u0307":
+        base = "\\" + base  # dotless i/j under an accent above
+    tex = base
+    for i, mark in enumerate(marks):
+        cmd = _ACCENTS[mark]
+        if i == 0 and cmd[1].isalpha() is False and not base.startswith("\\"):
+            tex = f"{cmd}{tex}"
+        else:
+            tex = f"{cmd}{{{tex}}}"
+    return tex
+
+
+@cache
+def char_to_tex(ch: str) -> str | None:
+    """A TeX spelling of one non-ASCII character, braced as a BibTeX special character.
+
+    The ``{\\"a}`` form (brace, backslash first) is what BibTeX's ``purify$`` and
+    ``change.case$`` treat as one letter, so sorting and abbreviation stay right.
+    """
+    if ch in _PUNCTUATION:
+        return _PUNCTUATION[ch]
+    if ch in _LETTERS:
+        return "{" + _LETTERS[ch] + "}"
+    accented = _accented(ch)
+    if accented is not None:
+        return "{" + accented + "}"
+    encoded: str = _encoder().unicode_to_latex(ch)
+    if encoded == ch:
+        return None
+    return "{" + encoded + "}" if encoded.startswith("\\") else encoded
+
+
+@cache
+def _encoder() -> UnicodeToLatexEncoder:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep")
+
+
+# Control words kept as written: accents, letters, text styles, symbols, URLs. Anything else
+# (``\input``, ``\write``, ``\def``, an author's private ``\ours``) is written as visible text.
+SAFE_WORDS = frozenset(
+    """i j l L o O ss SS ae AE oe OE aa AA dh DH th TH ng NG dj DJ
+    u v H c d b r k t
+    textit textbf textsc textsf textrm texttt textup textsl textmd textnormal emph underline
+    it bf em sc sf rm tt sl mathrm mathbf mathit mathsf mathtt mathcal mathbb boldsymbol
+    ldots dots cdots textendash textemdash textquoteleft textquoteright textquotedblleft
+    textquotedblright textbackslash textasciitilde textasciicircum textbar textless textgreater
+    textdegree texttimes textellipsis textregistered texttrademark textcopyright textsuperscript
+    textsubscript S P copyright dag ddag pounds euro LaTeX TeX BibTeX url href mbox ensuremath
+    nobreakspace""".split()
+)
+SAFE_SYMBOLS = frozenset("'`^\"~=.%&#_${}, ;:!/-@\\")
+# Never allowed, not even inside math: they read, write or redefine.
+FORBIDDEN_WORDS = frozenset(
+    """input include InputIfFileExists write immediate openout openin read readline closeout
+    closein catcode def edef gdef xdef let futurelet csname endcsname expandafter
+    newcommand renewcommand providecommand DeclareRobustCommand usepackage RequirePackage
+    documentclass special write18 ShellEscape directlua luaexec newwrite newread loop jobname
+    lowercase uppercase scantokens everyjob everypar output afterassignment""".split()
+)
+_ESCAPES = {
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def _needs_protection(word: str) -> bool:
+    """A capital after the first character of any hyphen part, or a capital with a digit."""
+    for part in re.split(r"[-'’]", word):
+        if any(c.isupper() for c in part[1:]):
+            return True
+    return any(c.isdigit() for c in word) and any(c.isupper() for c in word)
+
+
+def _match_braces(text: str) -> set[int]:
+    """Positions of ``{``/``}`` that pair up; escaped braces (``\\{``) are not braces."""
+    stack: list[int] = []
+    paired: set[int] = set()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            paired.add(stack.pop())
+            paired.add(i)
+        i += 1
+    return paired
+
+
+def _math_end(text: str, start: int) -> int | None:
+    """Index just past the ``$``/``$$`` closing the math that opens at ``start``, if any."""
+    delim = "$$" if text.startswith("$$", start) else "$"
+    i = start + len(delim)
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if text.startswith(delim, i):
+            return i + len(delim) if i > start + len(delim) else None
+        if c == "$" or text.startswith("\n\n", i):
+            return None
+        i += 1
+    return None
+
+
+def _safe_math(body: str) -> bool:
+    if _match_braces(body) != {i for i, c in enumerate(body) if c in "{}" and _unescaped(body, i)}:
+        return False
+    return not any(m.group(1) in FORBIDDEN_WORDS for m in _CONTROL.finditer(body) if m.group(1))
+
+
+def _unescaped(text: str, i: int) -> bool:
+    n = 0
+    while i - n - 1 >= 0 and text[i - n - 1] == "\\":
+        n += 1
+    return n % 2 == 0
+
+
+def _encode_chars(text: str, ascii_only: bool, *, math: bool = False) -> str:
+    if not ascii_only or text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        if math:
+            tex = _encoder().unicode_to_latex(ch)
+            out.append(tex.replace(r"\ensuremath", "") if tex != ch else ch)
+            continue
+        out.append(char_to_tex(ch) or ch)
+    return "".join(out)
+
+
+def _control(text: str, i: int) -> tuple[str, int]:
+    """The TeX to write for the control sequence at ``i``, and where scanning resumes."""
+    m = _CONTROL.match(text, i)
+    if m is None:  # a backslash ending the text
+        return r"\textbackslash{}", i + 1
+    word, symbol = m.group(1), m.group(2)
+    if word == "url":
+        close = text.find("}", m.end())
+        arg = text[m.end() + 1 : close]
+        if text.startswith("{", m.end()) and close > 0 and not set(arg) & set("{\\"):
+            return "\\url{" + re.sub(r"([%#])", r"\\\1", arg) + "}", close + 1
+    if (word and word in SAFE_WORDS) or (symbol and symbol in SAFE_SYMBOLS):
+        return m.group(0), m.end()
+    return r"\textbackslash{}", i + 1
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    """Split listing text into ("tex", kept verbatim), ("text", to encode), ("open"/"close")."""
+    paired = _match_braces(text)
+    i, n, start = 0, len(text), 0
+
+    def flush(upto: int) -> Iterator[tuple[str, str]]:
+        if upto > start:
+            yield "text", text[start:upto]
+
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            yield from flush(i)
+            tex, i = _control(text, i)
+            start = i
+            yield "tex", tex
+        elif c == "$":
+            yield from flush(i)
+            end = _math_end(text, i)
+            if end is not None and _safe_math(text[i:end].strip("$")):
+                yield "math", text[i:end]
+                i = start = end
+            else:
+                yield "tex", r"\$"
+                i = start = i + 1
+        elif c in "{}":
+            yield from flush(i)
+            if i in paired:
+                yield ("open" if c == "{" else "close"), c
+            else:
+                yield "tex", "\\" + c
+            i = start = i + 1
+        elif c in _ESCAPES:
+            yield from flush(i)
+            yield "tex", _ESCAPES[c]
+            i = start = i + 1
+        else:
+            i += 1
+    yield from flush(n)
+
+
+def _protect_words(text: str, ascii_only: bool) -> str:
+    out, pos = [], 0
+    for m in _WORD.finditer(text):
+        out.append(_encode_chars(text[pos : m.start()], ascii_only))
+        word = _encode_chars(m.group(0), ascii_only)
+        out.append("{" + word + "}" if _needs_protection(m.group(0)) else word)
+        pos = m.end()
+    out.append(_encode_chars(text[pos:], ascii_only))
+    return "".join(out)
+
+
+def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
+    """Listing text -> a BibTeX field value that is balanced and harmless to compile.
+
+    ``protect`` braces words whose case a style must not change (titles). ``ascii_only`` writes
+    non-ASCII letters as BibTeX special characters; characters with no TeX form stay UTF-8.
+    """
+    out: list[str] = []
+    depth = 0
+    for kind, value in _tokens(text):
+        if kind == "text":
+            if protect and depth == 0:
+                out.append(_protect_words(value, ascii_only))
+            else:
+                out.append(_encode_chars(value, ascii_only))
+        elif kind == "math":
+            out.append(_encode_chars(value, ascii_only, math=True))
+        else:
+            if kind == "open":
+                depth += 1
+            elif kind == "close":
+                depth -= 1
+            out.append(value)
+    return "".join(out)
+
+
+def untexable(text: str) -> set[str]:
+    """Characters that stay UTF-8 even in ASCII mode (CJK and the like): worth one warning."""
+    return {ch for ch in text if not ch.isascii() and char_to_tex(ch) is None}
+
+
+# --- TeX -> Unicode ------------------------------------------------------------------------
+
+
+@cache
+def _decoder() -> tuple[LatexNodes2Text, object]:
+    """pylatexenc, taught the macros whose defaults lose text (``\\url``) or differ (``^``)."""
+    from pylatexenc import latexwalker
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec
+
+    walker_db = latexwalker.get_default_latex_context_db()
+    walker_db.add_context_category(
+        "bibexport", prepend=True, macros=[MacroSpec("url", "{"), MacroSpec("href", "{{")]
+    )
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "bibexport",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%(1)s"),
+            MacroTextSpec("href", simplify_repl="%(2)s (%(1)s)"),
+            MacroTextSpec("textasciicircum", simplify_repl="^"),
+            MacroTextSpec("textasciitilde", simplify_repl="~"),
+            MacroTextSpec("textbackslash", simplify_repl="\\"),
+            MacroTextSpec("ldots", simplify_repl="\u2026"),
+        ],
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="text"), walker_db
+
+
+# ``words" (TeX open quote, ASCII close quote), common in abstracts typed for OpenReview.
+_MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
+
+
+def tex_to_text(tex: str) -> str:
+    """TeX (as we or anyone write it in a .bib) -> plain Unicode text, NFC.
+
+    Math keeps a readable form (``$n \\times n$`` -> ``n × n``) rather than disappearing.
+    """
+    if not any(c in tex for c in "\\{}$~`'-"):
+        return unicodedata.normalize("NFC", tex)
+    tex = _MIXED_QUOTES.sub("\u201c\\1\u201d", tex)
+    decoder, walker_db = _decoder()
+    try:
+        text: str = decoder.latex_to_text(tex, latex_context=walker_db, tolerant_parsing=True)
+    except Exception:  # pylatexenc raises many types on odd input; plain text is still owed
+        text = tex
+    return unicodedata.normalize("NFC", text.replace("\u00a0", " "))

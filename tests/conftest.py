@@ -1,0 +1,37 @@
+"""Shared fixtures: paths to test data, the --update-golden switch, the real bibtex program."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+LISTINGS = DATA / "listings"
+GOLDEN = DATA / "golden"
+EXAMPLE = LISTINGS / "iclr2023-notable-top25-page1.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden files from the current output; review them in git diff",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def require_program(name: str) -> str:
+    """The program's path; skip without it, except under CI, where its absence fails."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed, and CI must run this test")
+        pytest.skip(f"{name} is not installed")
+    return path
