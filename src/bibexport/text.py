@@ -89,7 +89,7 @@ _ACCENTS = {
 # Punctuation with an ASCII TeX spelling that every reader decodes back to the same character.
 _PUNCTUATION = {
     "\u2018": "`",
-    "\u2019": "'",
+    "\u2019": r"\textquoteright{}",  # a bare ' reads back as ASCII ', not as ’
     "\u201c": "``",
     "\u201d": "''",
     "\u2013": "--",
@@ -97,6 +97,9 @@ _PUNCTUATION = {
     "\u2026": r"\ldots{}",
     "\u00a0": "~",
 }
+
+
+_ABOVE = frozenset("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c")
 
 
 def _accented(ch: str) -> str | None:
@@ -107,7 +110,7 @@ def _accented(ch: str) -> str | None:
         return None
     if any(m not in _ACCENTS for m in marks):
         return None
-    if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u0307":
+    if base in "ij" and marks[0] in _ABOVE:
         base = "\\" + base  # dotless i/j under an accent above
     tex = base
     for i, mark in enumerate(marks):
@@ -124,26 +127,35 @@ def char_to_tex(ch: str) -> str | None:
     """A TeX spelling of one non-ASCII character, braced as a BibTeX special character.
 
     The ``{\\"a}`` form (brace, backslash first) is what BibTeX's ``purify$`` and
-    ``change.case$`` treat as one letter, so sorting and abbreviation stay right.
+    ``change.case$`` treat as one letter, so sorting and abbreviation stay right. A spelling
+    is used only if it reads back as the same character, so encoding never loses text.
     """
+    for tex in _candidates(ch):
+        if tex_to_text(tex) == ch:
+            return tex
+    return None
+
+
+def _candidates(ch: str) -> Iterator[str]:
     if ch in _PUNCTUATION:
-        return _PUNCTUATION[ch]
+        yield _PUNCTUATION[ch]
     if ch in _LETTERS:
-        return "{" + _LETTERS[ch] + "}"
+        yield "{" + _LETTERS[ch] + "}"
     accented = _accented(ch)
     if accented is not None:
-        return "{" + accented + "}"
+        yield "{" + accented + "}"
     encoded: str = _encoder().unicode_to_latex(ch)
-    if encoded == ch:
-        return None
-    return "{" + encoded + "}" if encoded.startswith("\\") else encoded
+    if encoded != ch:
+        yield "{" + encoded + "}" if encoded.startswith("\\") else encoded
 
 
 @cache
 def _encoder() -> UnicodeToLatexEncoder:
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-    return UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep")
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
+    )
 
 
 # Control words kept as written: accents, letters, text styles, symbols, URLs. Anything else
@@ -159,7 +171,10 @@ SAFE_WORDS = frozenset(
     textsubscript S P copyright dag ddag pounds euro LaTeX TeX BibTeX url href mbox ensuremath
     nobreakspace""".split()
 )
-SAFE_SYMBOLS = frozenset("'`^\"~=.%&#_${}, ;:!/-@\\")
+# ``\{`` and ``\}`` are not here: BibTeX counts braces without looking at backslashes, so an
+# escaped brace would unbalance the field; they become ``\textbraceleft{}`` instead.
+SAFE_SYMBOLS = frozenset("'`^\"~=.%&#_$, ;:!/-@\\")
+_BRACE_WORDS = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 # Never allowed, not even inside math: they read, write or redefine.
 FORBIDDEN_WORDS = frozenset(
     """input include InputIfFileExists write immediate openout openin read readline closeout
@@ -176,6 +191,7 @@ _ESCAPES = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_LINE_START_AT = re.compile(r"(\n[ \t]*)@")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
@@ -225,16 +241,16 @@ def _math_end(text: str, start: int) -> int | None:
 
 
 def _safe_math(body: str) -> bool:
-    if _match_braces(body) != {i for i, c in enumerate(body) if c in "{}" and _unescaped(body, i)}:
+    """Math is kept verbatim only if its braces balance as BibTeX counts them (backslashes
+    ignored) and it runs nothing that reads, writes or redefines."""
+    depth = 0
+    for c in body:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    if depth:
         return False
     return not any(m.group(1) in FORBIDDEN_WORDS for m in _CONTROL.finditer(body) if m.group(1))
-
-
-def _unescaped(text: str, i: int) -> bool:
-    n = 0
-    while i - n - 1 >= 0 and text[i - n - 1] == "\\":
-        n += 1
-    return n % 2 == 0
 
 
 def _encode_chars(text: str, ascii_only: bool, *, math: bool = False) -> str:
@@ -266,6 +282,8 @@ def _control(text: str, i: int) -> tuple[str, int]:
             return "\\url{" + re.sub(r"([%#])", r"\\\1", arg) + "}", close + 1
     if (word and word in SAFE_WORDS) or (symbol and symbol in SAFE_SYMBOLS):
         return m.group(0), m.end()
+    if symbol in _BRACE_WORDS:
+        return _BRACE_WORDS[symbol], m.end()
     return r"\textbackslash{}", i + 1
 
 
@@ -299,7 +317,7 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
             if i in paired:
                 yield ("open" if c == "{" else "close"), c
             else:
-                yield "tex", "\\" + c
+                yield "tex", _BRACE_WORDS[c]
             i = start = i + 1
         elif c in _ESCAPES:
             yield from flush(i)
@@ -343,7 +361,8 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
             elif kind == "close":
                 depth -= 1
             out.append(value)
-    return "".join(out)
+    # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
+    return _LINE_START_AT.sub(r"\1{@}", "".join(out))
 
 
 def untexable(text: str) -> set[str]:
@@ -376,6 +395,8 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
             MacroTextSpec("textasciitilde", simplify_repl="~"),
             MacroTextSpec("textbackslash", simplify_repl="\\"),
             MacroTextSpec("ldots", simplify_repl="\u2026"),
+            MacroTextSpec("textbraceleft", simplify_repl="{"),
+            MacroTextSpec("textbraceright", simplify_repl="}"),
         ],
     )
     return LatexNodes2Text(latex_context=db, math_mode="text"), walker_db

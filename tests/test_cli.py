@@ -1,0 +1,184 @@
+"""The command line as a user meets it: exit status, messages on stderr, files written or not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bibexport.cli import main
+
+from .conftest import EXAMPLE, GOLDEN
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def listing(tmp_path: Path, text: str, name: str = "l.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_example_to_file_matches_golden(tmp_path: Path) -> None:
+    out = tmp_path / "refs.bib"
+    code, stdout, stderr = run(str(EXAMPLE), "-o", str(out))
+    assert code == 0
+    assert stdout == ""
+    assert f"{EXAMPLE}: 25 of 280 papers" in stderr
+    assert f"wrote 25 papers to {out}" in stderr
+    assert out.read_bytes() == (GOLDEN / f"{EXAMPLE.stem}.bibtex").read_bytes()
+
+
+def test_stdout_and_stdin(tmp_path: Path) -> None:
+    code, stdout, _ = run("-", input=EXAMPLE.read_text())
+    assert code == 0
+    assert stdout.encode() == (GOLDEN / f"{EXAMPLE.stem}.bibtex").read_bytes()
+
+
+def test_python_dash_m_and_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bibexport", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "Usage: bibexport [OPTIONS] LISTING..." in done.stdout
+    for option in (
+        "--output",
+        "--format",
+        "--unicode",
+        "--venue",
+        "--year",
+        "--booktitle",
+        "--key-pattern",
+        "--encoding",
+        "--overwrite",
+        "--quiet",
+        "--debug",
+        "--version",
+    ):
+        assert option in done.stdout
+
+
+def test_several_listings_are_one_batch(tmp_path: Path) -> None:
+    a = listing(tmp_path, "ICLR.2023 - Oral\n#1 Learning Things [PDF]\nAuthors: Ann Li\n", "a.txt")
+    b = listing(tmp_path, "ICLR.2023 - Poster\n#1 Learning Stuff [PDF]\nAuthors: Bo Li\n", "b.txt")
+    code, stdout, _ = run(a, b)
+    assert code == 0
+    assert "@inproceedings{li2023learning," in stdout
+    assert "@inproceedings{li2023learninga," in stdout
+    assert "keywords = {ICLR 2023, Oral}" in stdout and "keywords = {ICLR 2023, Poster}" in stdout
+
+
+def test_overrides_and_unknown_venue(tmp_path: Path) -> None:
+    path = listing(tmp_path, "FOOCONF.2021 - Talk\n#1 T [PDF]\nAuthors: Ann Li\n")
+    code, stdout, stderr = run(path)
+    assert code == 0
+    assert f"bibexport: warning: {path}:1: unknown venue 'FOOCONF'" in stderr
+    assert "booktitle = {FOOCONF}," in stdout
+    code, stdout, stderr = run(path, "--venue", "icml", "--year", "2023")
+    assert "warning" not in stderr
+    assert (
+        "booktitle = {Proceedings of the 40th International Conference on Machine Learning},"
+        in stdout
+    )
+    assert "year = {2023}," in stdout
+    code, stdout, _ = run(path, "--booktitle", "Proceedings of Foo")
+    assert "booktitle = {Proceedings of Foo}," in stdout
+
+
+def test_key_pattern_option(tmp_path: Path) -> None:
+    code, stdout, _ = run(str(EXAMPLE), "--key-pattern", "[auth][year]", "-q")
+    assert code == 0
+    assert "@inproceedings{Gal2023," in stdout
+    assert "@inproceedings{Wang2023," in stdout and "@inproceedings{Wang2023a," in stdout
+
+
+def test_unicode_option(tmp_path: Path) -> None:
+    code, stdout, _ = run(str(EXAMPLE), "--unicode", "-q")
+    assert code == 0 and "Kleindessner, Matthäus" in stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["missing.txt"], "bibexport: missing.txt: no such file\n", id="missing"),
+        pytest.param(["{tmp}"], "bibexport: {tmp}: is a directory, not a listing file\n", id="dir"),
+        pytest.param(["{empty}"], "bibexport: {empty}:1: the file is empty", id="empty"),
+        pytest.param(
+            ["{ex}", "-o", "{tmp}/no/such/dir/r.bib"],
+            "bibexport: {tmp}/no/such/dir/r.bib: the folder",
+            id="no-folder",
+        ),
+        pytest.param(
+            ["{ex}", "-o", "{tmp}/r.xyz"], "bibexport: cannot tell the format of", id="suffix"
+        ),
+        pytest.param(
+            ["{ex}", "--key-pattern", "[nope]"],
+            "bibexport: unknown key pattern marker [nope]",
+            id="pattern",
+        ),
+    ],
+)
+def test_errors_are_one_line_exit_1_no_traceback(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    subs = {"{tmp}": str(tmp_path), "{empty}": str(tmp_path / "empty.txt"), "{ex}": str(EXAMPLE)}
+    for old, new in subs.items():
+        args = [a.replace(old, new) for a in args]
+        message = message.replace(old, new)
+    code, _, stderr = run(*args)
+    assert code == 1
+    assert stderr.startswith(message)
+    assert stderr.count("\n") == 1
+    assert "Traceback" not in stderr
+    assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_existing_output_is_never_replaced_silently(tmp_path: Path) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text("@misc{mine, title = {Mine}}\n")
+    code, _, stderr = run(str(EXAMPLE), "-o", str(out))
+    assert code == 1 and "exists and differs" in stderr
+    assert out.read_text() == "@misc{mine, title = {Mine}}\n"
+    code, _, _ = run(str(EXAMPLE), "-o", str(out), "--overwrite")
+    assert code == 0 and out.read_text().startswith("@inproceedings{gal2023image,")
+
+
+def test_rerun_into_an_identical_file_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "refs.bib"
+    assert run(str(EXAMPLE), "-o", str(out))[0] == 0
+    before = out.stat().st_mtime_ns
+    code, _, stderr = run(str(EXAMPLE), "-o", str(out))
+    assert code == 0 and "already up to date" in stderr
+    assert out.stat().st_mtime_ns == before
+
+
+def test_bad_input_writes_nothing(tmp_path: Path) -> None:
+    good = listing(tmp_path, "ICLR.2023\n#1 T [PDF]\nAuthors: A B\n", "good.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ICLR.2023\n#1 T [PDF]\nAuthors: Caf\xe9\n")
+    out = tmp_path / "refs.bib"
+    code, _, stderr = run(good, str(bad), "-o", str(out))
+    assert code == 1
+    assert stderr == (
+        f"bibexport: {bad}:3: invalid UTF-8 at byte 33 (0xe9); "
+        "if the file is in another encoding, give it with --encoding (e.g. latin-1)\n"
+    )
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt", "good.txt"]
+
+
+def test_quiet_silences_notes_and_warnings(tmp_path: Path) -> None:
+    path = listing(tmp_path, "FOOCONF.2021\n#1 T [PDF]\n\nNo authors here.\n")
+    code, _, stderr = run(path, "-q", "-o", str(tmp_path / "r.bib"))
+    assert code == 0 and stderr == ""
+
+
+def test_version() -> None:
+    code, stdout, _ = run("--version")
+    assert code == 0 and stdout.startswith("bibexport, version ")
