@@ -182,3 +182,15 @@ def test_quiet_silences_notes_and_warnings(tmp_path: Path) -> None:
 def test_version() -> None:
     code, stdout, _ = run("--version")
     assert code == 0 and stdout.startswith("bibexport, version ")
+
+
+def test_strict_turns_warnings_into_errors_and_writes_nothing(tmp_path: Path) -> None:
+    path = listing(tmp_path, "ICLR.2023\n#1 T [PDF]\n\nNo authors here.\n")
+    out = tmp_path / "r.bib"
+    code, _, stderr = run(path, "--strict", "-o", str(out))
+    assert code == 1
+    assert stderr == (
+        f"bibexport: {path}:2: paper #1 has no 'Authors:' line; it is kept without authors"
+        " (--strict)\n"
+    )
+    assert not out.exists()

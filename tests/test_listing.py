@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bibexport.errors import InputError
 from bibexport.formats.listing import ListingReader, strip_tags
@@ -197,3 +199,28 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         list(ListingReader(str(tmp_path / "nope.txt")).entries())
     with pytest.raises(InputError, match="is a directory"):
         list(ListingReader(str(tmp_path)).entries())
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=40),
+            st.sampled_from(
+                ["ICLR.2023 - Poster", "Total: 1,234", "#1 T [PDF]", "#2 U", "Authors: A B ; C", ""]
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_any_text_gives_papers_or_an_input_error(tmp_path: Path, lines: list[str]) -> None:
+    path = tmp_path / "fuzz.txt"
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+    try:
+        entries = list(ListingReader(str(path)).entries())
+    except InputError as exc:
+        assert exc.source == str(path) and "\n" not in str(exc)
+    else:
+        assert entries and all(e.number >= 0 for e in entries)

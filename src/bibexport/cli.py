@@ -5,6 +5,7 @@ The only module that imports click, and the one place a BibexportError becomes e
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,10 @@ Examples:
   bibexport page1.txt page2.txt --unicode > refs.bib
   bibexport listing.txt --key-pattern '[auth:lower][year][veryshorttitle:lower]'
 """
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _warn(problem: Problem) -> None:
@@ -58,6 +63,7 @@ def _warn(problem: Problem) -> None:
 )
 @click.option("--encoding", metavar="NAME", help="Encoding of the listings (default UTF-8).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (nothing is written).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
 @click.version_option(__version__, "--version", prog_name="bibexport")
@@ -72,6 +78,7 @@ def main(
     key_pattern: str | None,
     encoding: str | None,
     overwrite: bool,
+    strict: bool,
     quiet: bool,
     debug: bool,
 ) -> None:
@@ -83,6 +90,7 @@ def main(
     from .normalise import VenueOverride
     from .pipeline import Options, Target, convert
 
+    signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
     try:
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
         options = Options(
@@ -91,6 +99,7 @@ def main(
             venue=VenueOverride(venue=venue, year=year, booktitle=booktitle),
             encoding=encoding,
             overwrite=overwrite,
+            strict=strict,
         )
         summary = convert(listings, targets, options, report=None if quiet else _warn)
     except BibexportError as exc:
@@ -101,6 +110,9 @@ def main(
     except KeyboardInterrupt:
         click.echo("bibexport: interrupted; no output was changed", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # `bibexport l.txt | head`: the reader left, nothing to report
+        sys.stderr.close()
+        sys.exit(1)
     if not quiet:
         for note in summary.notes:
             click.echo(f"bibexport: {note}", err=True)

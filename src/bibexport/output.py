@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 from types import TracebackType
@@ -33,7 +34,9 @@ class AtomicOutput:
         self._temp: str | None = None
         self.stream: TextIO
         if path == STDOUT:
-            self.stream = io.StringIO(newline=newline)
+            # Held back until the run succeeds; large outputs spill to a temp file.
+            self._spool = tempfile.SpooledTemporaryFile(max_size=1 << 23)  # noqa: SIM115
+            self.stream = io.TextIOWrapper(self._spool, encoding="utf-8", newline=newline)
             return
         target = resolve_target(path)
         folder = os.path.dirname(os.path.abspath(target))
@@ -73,22 +76,30 @@ class AtomicOutput:
             raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
 
     def commit(self) -> None:
-        if self._temp is None:
-            assert isinstance(self.stream, io.StringIO)
-            sys.stdout.write(self.stream.getvalue())
+        if self.path == STDOUT:
+            self.stream.flush()
+            self._spool.seek(0)
             sys.stdout.flush()
+            shutil.copyfileobj(self._spool, sys.stdout.buffer, 1 << 16)
+            sys.stdout.buffer.flush()
+            self.stream.close()
             return
+        temp = self._temp
+        assert temp is not None, "commit() after abort()"
         try:
             self.stream.flush()
             os.fsync(self.stream.fileno())
             self.stream.close()
-            os.chmod(self._temp, _mode_for(self._target))
-            os.replace(self._temp, self._target)
+            os.chmod(temp, _mode_for(self._target))
+            os.replace(temp, self._target)
             self._temp = None
             _fsync_folder(os.path.dirname(os.path.abspath(self._target)))
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
+        except BaseException:  # an interrupt mid-commit: the old file stays, the temp goes
+            self.abort()
+            raise
 
     def abort(self) -> None:
         """Forget the output; the target keeps its old content (or stays absent)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from .errors import OutputError, Problem
+from .errors import InputError, OutputError, Problem
 from .formats import Format, WriteOptions, get_format
 from .formats.listing import ListingReader
 from .keys import KeyAssigner
@@ -39,6 +39,7 @@ class Options:
     venue: VenueOverride = field(default_factory=VenueOverride)
     encoding: str | None = None
     overwrite: bool = False
+    strict: bool = False  # warnings are errors: the run stops and nothing is written
 
 
 @dataclass(slots=True)
@@ -88,6 +89,8 @@ def convert(
     summary = Summary()
 
     def collect(problem: Problem) -> None:
+        if options.strict:
+            raise InputError(f"{problem.message} (--strict)", problem.source, problem.line)
         summary.problems.append(problem)
         if report is not None:
             report(problem)
@@ -129,8 +132,13 @@ def convert(
                 f"{out.path} exists and differs; bibexport does not replace a file you have "
                 "without --overwrite"
             )
-    for out in changed:
-        out.commit()
-        if out.path != STDOUT:
-            summary.written.append(out.path)
+    try:
+        for out in changed:
+            out.commit()
+            if out.path != STDOUT:
+                summary.written.append(out.path)
+    except BaseException:
+        for out in outputs:
+            out.abort()
+        raise
     return summary

@@ -1,0 +1,110 @@
+"""Atomic output: the user's file is replaced whole or not at all."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bibexport.errors import OutputError
+from bibexport.output import AtomicOutput
+from bibexport.pipeline import Options, Target, convert
+
+from .conftest import EXAMPLE
+
+ORIGINAL = "@misc{mine,\n  title = {Mine},\n}\n"
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_permissions_of_the_old_file_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text(ORIGINAL)
+    out.chmod(0o640)
+    convert([str(EXAMPLE)], [Target.for_path(str(out))], Options(overwrite=True))
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert out.read_text().startswith("@inproceedings{gal2023image,")
+
+
+def test_a_symlink_is_kept_and_its_target_updated(tmp_path: Path) -> None:
+    real = tmp_path / "library" / "refs.bib"
+    real.parent.mkdir()
+    real.write_text(ORIGINAL)
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    convert([str(EXAMPLE)], [Target.for_path(str(link))], Options(overwrite=True))
+    assert link.is_symlink()
+    assert real.read_text().startswith("@inproceedings{gal2023image,")
+    assert leftovers(real.parent) == []
+
+
+def test_a_failing_write_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text(ORIGINAL)
+
+    def full_disk(self: AtomicOutput, text: str) -> None:
+        raise OutputError(f"{self.path}: write failed: {os.strerror(errno.ENOSPC)}")
+
+    monkeypatch.setattr(AtomicOutput, "write", full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
+        convert([str(EXAMPLE)], [Target.for_path(str(out))], Options(overwrite=True))
+    assert out.read_text() == ORIGINAL
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failing_rename_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text(ORIGINAL)
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OutputError, match="write failed"):
+        convert([str(EXAMPLE)], [Target.for_path(str(out))], Options(overwrite=True))
+    assert out.read_text() == ORIGINAL
+    assert leftovers(tmp_path) == []
+
+
+SLOW_RENAME = """
+import os, sys, time
+real_replace = os.replace
+def slow_replace(src, dst):
+    open(sys.argv[1] + ".ready", "w").close()
+    time.sleep(30)
+    real_replace(src, dst)
+os.replace = slow_replace
+from bibexport.cli import main
+main(prog_name="bibexport", args=[sys.argv[2], "-o", sys.argv[1], "--overwrite", "-q"])
+"""
+
+
+@pytest.mark.parametrize(
+    "sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name
+)
+def test_killed_between_temp_write_and_rename(tmp_path: Path, sig: signal.Signals) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text(ORIGINAL)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RENAME, str(out), str(EXAMPLE)])
+    ready = Path(str(out) + ".ready")
+    deadline = time.monotonic() + 20
+    while not ready.exists():
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    assert proc.wait(timeout=10) != 0
+    assert out.read_text() == ORIGINAL
+    if sig != signal.SIGKILL:  # a clean interrupt also removes its temp file
+        assert leftovers(tmp_path) == []
