@@ -5,6 +5,7 @@ The only module that imports click, and the one place a BibexportError becomes e
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ import click
 from . import __version__
 from .errors import BibexportError, Problem
 from .formats import format_names
+from .progress import Progress
 
 EPILOG = """\b
 Examples:
@@ -21,6 +23,14 @@ Examples:
   bibexport page1.txt page2.txt --unicode > refs.bib
   bibexport listing.txt --key-pattern '[auth:lower][year][veryshorttitle:lower]'
 """
+
+
+def _size(paths: Sequence[str]) -> int:
+    """Characters to read in all, for the time-left estimate (0 when unknown, e.g. stdin)."""
+    try:
+        return sum(os.path.getsize(p) for p in paths if p != "-")
+    except OSError:
+        return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -64,7 +74,7 @@ def _warn(problem: Problem) -> None:
 @click.option("--encoding", metavar="NAME", help="Encoding of the listings (default UTF-8).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (nothing is written).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress line.")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
 @click.version_option(__version__, "--version", prog_name="bibexport")
 def main(
@@ -91,6 +101,8 @@ def main(
     from .pipeline import Options, Target, convert
 
     signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
+    progress = Progress(_size(listings))
+    progress.enabled = progress.enabled and not quiet
     try:
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
         options = Options(
@@ -101,8 +113,11 @@ def main(
             overwrite=overwrite,
             strict=strict,
         )
-        summary = convert(listings, targets, options, report=None if quiet else _warn)
+        summary = convert(
+            listings, targets, options, report=None if quiet else _warn, tick=progress.update
+        )
     except BibexportError as exc:
+        progress.close()
         if debug:
             raise
         click.echo(f"bibexport: {exc}", err=True)
@@ -113,6 +128,7 @@ def main(
     except BrokenPipeError:  # `bibexport l.txt | head`: the reader left, nothing to report
         sys.stderr.close()
         sys.exit(1)
+    progress.close()
     if not quiet:
         for note in summary.notes:
             click.echo(f"bibexport: {note}", err=True)

@@ -51,12 +51,18 @@ class Summary:
 
 
 Report = Callable[[Problem], None]
+Tick = Callable[[int, int], None]  # (papers done, characters of input read)
 
 
 def read_papers(
-    listings: Sequence[str], options: Options, report: Report, summary: Summary
+    listings: Sequence[str],
+    options: Options,
+    report: Report,
+    summary: Summary,
+    tick: Tick | None = None,
 ) -> Iterator[Paper]:
     """Every listing in order, normalised, as one batch."""
+    chars_before = 0
     for path in listings:
         reader = ListingReader(path, options.encoding)
         venue = None
@@ -69,7 +75,10 @@ def read_papers(
             for problem in reader.problems:
                 report(problem)
             reader.problems.clear()
+            if tick is not None:
+                tick(summary.papers, chars_before + reader.chars_read)
             yield normalise(entry, venue, track)
+        chars_before += reader.chars_read
         for problem in reader.problems:
             report(problem)
         if reader.total is not None and reader.count < reader.total:
@@ -84,6 +93,7 @@ def convert(
     targets: Sequence[Target],
     options: Options = Options(),
     report: Report | None = None,
+    tick: Tick | None = None,
 ) -> Summary:
     """Convert listings into every target in one pass; all outputs appear, or none changes."""
     summary = Summary()
@@ -104,7 +114,7 @@ def convert(
             outputs.append(AtomicOutput(target.path, target.format.newline))
         for writer, out in zip(writers, outputs, strict=True):
             out.write(writer.begin())
-        for paper in read_papers(listings, options, collect, summary):
+        for paper in read_papers(listings, options, collect, summary, tick):
             paper = replace(paper, key=keys.assign(paper))
             summary.papers += 1
             for writer, out in zip(writers, outputs, strict=True):
@@ -114,6 +124,8 @@ def convert(
                 writer.problems.clear()
         for writer, out in zip(writers, outputs, strict=True):
             out.write(writer.end())
+            for problem in writer.problems:
+                collect(problem)
     except BaseException:
         for out in outputs:
             out.abort()

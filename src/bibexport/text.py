@@ -26,7 +26,6 @@ _INVISIBLE = dict.fromkeys(
         "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
     )
 )
-_SPACE_RUN = re.compile(r"\s+")  # tabs, NBSP, thin spaces, line breaks: all Unicode spaces
 
 
 def strip_invisible(text: str) -> str:
@@ -36,8 +35,10 @@ def strip_invisible(text: str) -> str:
 
 def collapse_space(text: str) -> str:
     """One ASCII space for any run of whitespace (NBSP and tabs included); NFC; trimmed."""
-    text = strip_invisible(text)
-    return unicodedata.normalize("NFC", _SPACE_RUN.sub(" ", text)).strip()
+    if text.isascii():
+        return " ".join(text.split())  # str.split() knows every Unicode space, at C speed
+    text = " ".join(strip_invisible(text).split())
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 # --- Unicode -> TeX ------------------------------------------------------------------------
@@ -191,6 +192,8 @@ _ESCAPES = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_SPECIAL = re.compile(r"[\\${}&%#_~^]")
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 _LINE_START_AT = re.compile(r"(\n[ \t]*)@")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -208,18 +211,13 @@ def _match_braces(text: str) -> set[int]:
     """Positions of ``{``/``}`` that pair up; escaped braces (``\\{``) are not braces."""
     stack: list[int] = []
     paired: set[int] = set()
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
+    for m in _BRACE_OR_ESCAPE.finditer(text):
+        c = m.group(0)
         if c == "{":
-            stack.append(i)
+            stack.append(m.start())
         elif c == "}" and stack:
             paired.add(stack.pop())
-            paired.add(i)
-        i += 1
+            paired.add(m.start())
     return paired
 
 
@@ -253,20 +251,36 @@ def _safe_math(body: str) -> bool:
     return not any(m.group(1) in FORBIDDEN_WORDS for m in _CONTROL.finditer(body) if m.group(1))
 
 
+class _TexTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __init__(self, math: bool) -> None:
+        super().__init__()
+        self.math = math
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isascii():
+            tex = ch
+        elif self.math:
+            encoded = _encoder().unicode_to_latex(ch)
+            tex = encoded.replace(r"\ensuremath", "") if encoded != ch else ch
+        else:
+            tex = char_to_tex(ch) or ch
+        self[code] = tex
+        return tex
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_TEXT_TABLE = _TexTable(math=False)
+_MATH_TABLE = _TexTable(math=True)
+
+
 def _encode_chars(text: str, ascii_only: bool, *, math: bool = False) -> str:
     if not ascii_only or text.isascii():
         return text
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch)
-            continue
-        if math:
-            tex = _encoder().unicode_to_latex(ch)
-            out.append(tex.replace(r"\ensuremath", "") if tex != ch else ch)
-            continue
-        out.append(char_to_tex(ch) or ch)
-    return "".join(out)
+    table = _MATH_TABLE if math else _TEXT_TABLE
+    return _NON_ASCII.sub(lambda m: table[ord(m.group())], text)
 
 
 def _control(text: str, i: int) -> tuple[str, int]:
@@ -289,7 +303,7 @@ def _control(text: str, i: int) -> tuple[str, int]:
 
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
     """Split listing text into ("tex", kept verbatim), ("text", to encode), ("open"/"close")."""
-    paired = _match_braces(text)
+    paired = _match_braces(text) if "{" in text else set()
     i, n, start = 0, len(text), 0
 
     def flush(upto: int) -> Iterator[tuple[str, str]]:
@@ -297,6 +311,10 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
             yield "text", text[start:upto]
 
     while i < n:
+        m = _SPECIAL.search(text, i)  # jump over plain text in C, not a character at a time
+        if m is None:
+            break
+        i = m.start()
         c = text[i]
         if c == "\\":
             yield from flush(i)
@@ -319,12 +337,10 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
             else:
                 yield "tex", _BRACE_WORDS[c]
             i = start = i + 1
-        elif c in _ESCAPES:
+        else:
             yield from flush(i)
             yield "tex", _ESCAPES[c]
             i = start = i + 1
-        else:
-            i += 1
     yield from flush(n)
 
 
@@ -345,6 +361,8 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
     ``protect`` braces words whose case a style must not change (titles). ``ascii_only`` writes
     non-ASCII letters as BibTeX special characters; characters with no TeX form stay UTF-8.
     """
+    if not protect and not _SPECIAL.search(text) and "@" not in text:
+        return _encode_chars(text, ascii_only)
     out: list[str] = []
     depth = 0
     for kind, value in _tokens(text):
@@ -367,7 +385,9 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
 
 def untexable(text: str) -> set[str]:
     """Characters that stay UTF-8 even in ASCII mode (CJK and the like): worth one warning."""
-    return {ch for ch in text if not ch.isascii() and char_to_tex(ch) is None}
+    if text.isascii():
+        return set()
+    return {ch for ch in set(text) if not ch.isascii() and char_to_tex(ch) is None}
 
 
 # --- TeX -> Unicode ------------------------------------------------------------------------

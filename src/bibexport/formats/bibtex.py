@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import Problem
-from ..model import Paper, Person
+from ..model import Origin, Paper, Person
 from ..text import to_bibtex, untexable
 from . import WriteOptions
 
@@ -41,13 +41,24 @@ class Writer:
         unicode = options.unicode if options.unicode is not None else biblatex
         self.ascii_only = not unicode
         self.problems: list[Problem] = []
-        self._warned: set[str] = set()
+        self._untexable: set[str] = set()
+        self._first_untexable: Origin | None = None
         self._first = True
 
     def begin(self) -> str:
         return ""
 
     def end(self) -> str:
+        if self._untexable:  # one warning for the whole file, pointing at the first case
+            shown = " ".join(sorted(self._untexable)[:20])
+            self.problems.append(
+                Problem(
+                    f"no TeX form for {shown}: kept as UTF-8 (a LaTeX with inputenc utf8 reads "
+                    "them; or use --unicode with biber)",
+                    self._first_untexable.source if self._first_untexable else None,
+                    self._first_untexable.line if self._first_untexable else None,
+                )
+            )
         return ""
 
     def fields(self, paper: Paper) -> list[tuple[str, str]]:
@@ -77,22 +88,14 @@ class Writer:
     def entry(self, paper: Paper) -> str:
         fields = self.fields(paper)
         if self.ascii_only:
-            self._warn_untexable(paper, fields)
+            self._note_untexable(paper, fields)
         body = "".join(f"{INDENT}{name} = {{{value}}},\n" for name, value in fields)
         gap = "" if self._first else "\n"
         self._first = False
         return f"{gap}@{paper.venue.entry_type}{{{paper.key},\n{body}}}\n"
 
-    def _warn_untexable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
-        chars = set().union(*(untexable(v) for _, v in fields)) - self._warned
+    def _note_untexable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
+        chars = set().union(*(untexable(v) for _, v in fields))
         if chars:
-            self._warned |= chars
-            shown = " ".join(sorted(chars)[:10])
-            self.problems.append(
-                Problem(
-                    f"no TeX form for {shown}: kept as UTF-8 (BibTeX needs an UTF-8 aware "
-                    "setup, or use --unicode with biber)",
-                    paper.origin.source,
-                    paper.origin.line,
-                )
-            )
+            self._untexable |= chars
+            self._first_untexable = self._first_untexable or paper.origin

@@ -95,6 +95,7 @@ class ListingReader:
         self.header: Header | None = None
         self.total: int | None = None
         self.count = 0
+        self.chars_read = 0  # for a progress line; characters, close enough to bytes
         self.problems: list[Problem] = []
 
     def warn(self, message: str, line: int | None) -> None:
@@ -107,6 +108,7 @@ class ListingReader:
         previous_number = 0
         seen_content = False
         for number, raw in lines:
+            self.chars_read += len(raw) + 1
             line = collapse_space(raw)
             if pending:
                 # A "#N" line inside an abstract is a paper only if an Authors line follows.

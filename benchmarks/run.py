@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Benchmarks: bibexport against the floor and the field's tools, measured in one run.
+
+    python benchmarks/run.py [--quick] [--shared ../shared] [--sizes 1000,10000,100000]
+
+Generates seeded data with ``shared/tools/gen_listing.py`` and ``gen_bib.py`` (into
+``benchmarks/data/``, not committed), runs every command as a subprocess, and prints wall time,
+peak RSS and the ratio to the floor (one regex splitting the listing into papers) and to
+bibtexparser. The last line says whether every target of issue 7 holds. bibtex-tidy and
+citation-js are measured when Node.js and npm are there (installed into ``benchmarks/.node``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+NODE = HERE / ".node"
+PY = sys.executable
+BIBEXPORT = [PY, "-m", "bibexport"]
+
+FLOOR = """
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+papers = re.split(r"^#\\d+ ", text, flags=re.M)
+print(len(papers) - 1)
+"""
+BIBTEXPARSER = """
+import sys, bibtexparser
+library = bibtexparser.parse_file(sys.argv[1])
+print(len(library.entries))
+"""
+PYBTEX = """
+import sys
+from pybtex.database import parse_file
+print(len(parse_file(sys.argv[1], bib_format="bibtex").entries))
+"""
+PYBTEX_NAMES = """
+import sys, time
+from pybtex.database import Person
+lines = [line[8:] for line in open(sys.argv[1], encoding="utf-8") if line.startswith("Authors:")]
+names = [n.strip() for line in lines for n in line.split(" ; ")][:50000]
+start = time.perf_counter()
+for name in names:
+    Person(name)
+print(f"{len(names) / (time.perf_counter() - start):.0f}")
+"""
+CITATION_JS = """
+const fs = require('fs');
+const { Cite } = require('@citation-js/core');
+require('@citation-js/plugin-bibtex');
+require('@citation-js/plugin-csl');
+const data = new Cite(fs.readFileSync(process.argv[2], 'utf8'));
+fs.writeFileSync(process.argv[3], JSON.stringify(data.format('data', { format: 'object' })));
+console.log(data.data.length);
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    rss_mb: float
+    ok: bool
+    note: str = ""
+
+
+def measure(name: str, argv: list[str], repeat: int = 1, cwd: Path | None = None) -> Result:
+    """Best wall time of ``repeat`` runs and the peak RSS of the child, as a user meets them."""
+    best, rss, ok, note = float("inf"), 0.0, True, ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, text=True
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        stdout, stderr = proc.communicate()
+        if os.waitstatus_to_exitcode(status) != 0:
+            ok, note = False, (stderr.strip().splitlines() or ["failed"])[-1][:80]
+        best = min(best, elapsed)
+        rss = max(rss, usage.ru_maxrss / 1024)
+        note = note or stdout.strip().splitlines()[-1][:40] if stdout.strip() else note
+    return Result(name, best, rss, ok, note)
+
+
+def generate(shared: Path, sizes: list[int], lib_sizes: list[int]) -> None:
+    DATA.mkdir(exist_ok=True)
+    for n in sizes:
+        out = DATA / f"listing_{n}.txt"
+        if not out.exists():
+            subprocess.run(
+                [
+                    PY,
+                    str(shared / "tools/gen_listing.py"),
+                    "-n",
+                    str(n),
+                    "--seed",
+                    "1",
+                    "-o",
+                    str(out),
+                ],
+                check=True,
+            )
+    for m in lib_sizes:
+        out = DATA / f"library_{m}.bib"
+        if not out.exists():
+            subprocess.run(
+                [
+                    PY,
+                    str(shared / "tools/gen_bib.py"),
+                    "-m",
+                    str(m),
+                    "--seed",
+                    "1",
+                    "--listing-n",
+                    "10000",
+                    "-o",
+                    str(out),
+                ],
+                check=True,
+            )
+
+
+def node_tools() -> Path | None:
+    """bibtex-tidy and citation-js in benchmarks/.node, installed once; None without npm."""
+    if not shutil.which("node") or not shutil.which("npm"):
+        return None
+    if not (NODE / "node_modules/@citation-js/plugin-bibtex").exists():
+        NODE.mkdir(exist_ok=True)
+        done = subprocess.run(
+            [
+                "npm",
+                "install",
+                "--silent",
+                "--prefix",
+                str(NODE),
+                "bibtex-tidy",
+                "@citation-js/core",
+                "@citation-js/plugin-bibtex",
+                "@citation-js/plugin-csl",
+            ],
+            capture_output=True,
+        )
+        if done.returncode != 0:
+            return None
+    return NODE
+
+
+def table(rows: list[tuple[Result, float | None, float | None]]) -> str:
+    lines = [
+        "| run | wall s | peak RSS MB | x floor | x bibtexparser | |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for r, floor, btp in rows:
+        xf = f"{r.seconds / floor:.1f}" if floor else ""
+        xb = f"{r.seconds / btp:.2f}" if btp else ""
+        lines.append(
+            f"| {r.name} | {r.seconds:.2f} | {r.rss_mb:.0f} | {xf} | {xb} | "
+            f"{'' if r.ok else 'FAILED: '}{r.note} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--quick", action="store_true", help="1k and 10k only; no 100k runs")
+    args = parser.parse_args()
+    sizes = [1000, 10000] if args.quick else [1000, 10000, 100000]
+    generate(args.shared, sizes, sizes)
+    tmp = Path(tempfile.mkdtemp(prefix="bibexport-bench-"))
+    rows: list[tuple[Result, float | None, float | None]] = []
+    targets: list[tuple[str, bool]] = []
+    example = ROOT / "examples/iclr2023-notable-top25-page1.txt"
+
+    help_run = measure("bibexport --help", [*BIBEXPORT, "--help"], repeat=5)
+    small = measure("example (25 papers) -> BibTeX", [*BIBEXPORT, str(example), "-q"], repeat=5)
+    rows += [(help_run, None, None), (small, None, None)]
+    targets += [("start-up: --help < 0.25 s", help_run.seconds < 0.25)]
+    targets += [("start-up: 25 papers < 0.25 s", small.seconds < 0.25)]
+
+    floors: dict[int, float] = {}
+    one_format: dict[int, Result] = {}
+    for n in sizes:
+        listing = DATA / f"listing_{n}.txt"
+        floor = measure(f"floor: regex split, {n:,} papers", [PY, "-c", FLOOR, str(listing)], 3)
+        floors[n] = floor.seconds
+        bib = measure(
+            f"bibexport {n:,} papers -> BibTeX",
+            [*BIBEXPORT, str(listing), "-q", "-o", str(tmp / f"o{n}.bib"), "--overwrite"],
+            repeat=3 if n <= 10000 else 1,
+        )
+        one_format[n] = bib
+        rows += [(floor, None, None), (bib, floor.seconds, None)]
+    n = 10000
+    three = measure(
+        f"bibexport {n:,} papers -> BibTeX + RIS + CSL-JSON",
+        [
+            *BIBEXPORT,
+            str(DATA / f"listing_{n}.txt"),
+            "-q",
+            "--overwrite",
+            "-o",
+            str(tmp / "o.bib"),
+            "-o",
+            str(tmp / "o.ris"),
+            "-o",
+            str(tmp / "o.json"),
+        ],
+        repeat=3,
+    )
+    rows.append((three, floors[n], None))
+    targets.append(
+        (
+            f"10k -> BibTeX <= 4x floor ({one_format[n].seconds / floors[n]:.1f}x)",
+            one_format[n].seconds <= 4 * floors[n],
+        )
+    )
+    targets.append(
+        (
+            f"three formats <= 1.5x one ({three.seconds / one_format[n].seconds:.2f}x)",
+            three.seconds <= 1.5 * one_format[n].seconds,
+        )
+    )
+    if 100000 in one_format:
+        big = one_format[100000]
+        targets.append((f"100k -> BibTeX < 10 s ({big.seconds:.1f} s)", big.seconds < 10))
+        targets.append((f"100k peak RSS < 300 MB ({big.rss_mb:.0f} MB)", big.rss_mb < 300))
+
+    btp: dict[int, float] = {}
+    for m in sizes:
+        library = DATA / f"library_{m}.bib"
+        r = measure(f"bibtexparser 2 parse, {m:,} entries", [PY, "-c", BIBTEXPARSER, str(library)])
+        btp[m] = r.seconds
+        rows.append((r, None, None))
+        if m <= 10000:
+            rows.append(
+                (
+                    measure(f"pybtex parse, {m:,} entries", [PY, "-c", PYBTEX, str(library)]),
+                    None,
+                    r.seconds,
+                )
+            )
+        merge = measure(
+            f"bibexport 10,000 papers merged into {m:,} entries",
+            [
+                *BIBEXPORT,
+                str(DATA / "listing_10000.txt"),
+                "-q",
+                "--dry-run",
+                "--dedup-against",
+                str(library),
+                "-o",
+                str(tmp / "merge.bib"),
+            ],
+        )
+        rows.append((merge, floors[10000], r.seconds))
+        if m == 100000:
+            targets.append(
+                (
+                    f"merge 10k into 100k < 5 s ({merge.seconds:.1f} s)",
+                    merge.ok and merge.seconds < 5,
+                )
+            )
+    names = measure(
+        "pybtex Person(), names/s", [PY, "-c", PYBTEX_NAMES, str(DATA / "listing_10000.txt")]
+    )
+    rows.append((names, None, None))
+
+    node = node_tools()
+    if node is not None:
+        lib = DATA / "library_10000.bib"
+        tidy = node / "node_modules/.bin/bibtex-tidy"
+        rows.append(
+            (
+                measure(
+                    "bibtex-tidy --duplicates, 10,000 entries",
+                    [str(tidy), "--duplicates", "--quiet", str(lib), "-o", str(tmp / "tidy.bib")],
+                ),
+                None,
+                btp[10000],
+            )
+        )
+        script = tmp / "cite.js"
+        script.write_text(CITATION_JS)
+        rows.append(
+            (
+                measure(
+                    "citation-js BibTeX -> CSL-JSON, 10,000 entries",
+                    ["node", str(script), str(lib), str(tmp / "cite.json")],
+                    cwd=node,
+                ),
+                None,
+                btp[10000],
+            )
+        )
+
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )
+    print(table(rows))
+    print()
+    for text, held in targets:
+        print(f"- [{'x' if held else ' '}] {text}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    failed = [t for t, held in targets if not held]
+    print("ALL TARGETS HOLD" if not failed else f"TARGETS MISSED: {len(failed)} of {len(targets)}")
+    return 0 if not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
