@@ -424,6 +424,7 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
 
 # ``words" (TeX open quote, ASCII close quote), common in abstracts typed for OpenReview.
 _MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
+_SINGLE_QUOTES = re.compile(r"(?<![`\\])`([^`'\\\n]+)'(?!')")  # `rarity score' -> ‘rarity score’
 
 
 def tex_to_text(tex: str) -> str:
@@ -434,9 +435,42 @@ def tex_to_text(tex: str) -> str:
     if not any(c in tex for c in "\\{}$~`'-"):
         return unicodedata.normalize("NFC", tex)
     tex = _MIXED_QUOTES.sub("\u201c\\1\u201d", tex)
+    tex = _SINGLE_QUOTES.sub("\u2018\\1\u2019", tex)
     decoder, walker_db = _decoder()
     try:
         text: str = decoder.latex_to_text(tex, latex_context=walker_db, tolerant_parsing=True)
     except Exception:  # pylatexenc raises many types on odd input; plain text is still owed
         text = tex
     return unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+
+
+# --- listing text -> plain text (RIS, CSL) ----------------------------------------------------
+
+# C0 and C1 controls (newline and tab among them): never wanted inside a CSL or RIS value.
+_CONTROLS = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0)), " ")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def plain_text(text: str) -> str:
+    """Listing text as one line of plain Unicode: ``$3$-$5$`` -> ``3-5``, ``25%`` stays.
+
+    The text goes through :func:`to_bibtex` first, so that what the listing means literally
+    (``%``, ``~``, ``#``, a stray ``$`` or brace) is escaped before TeX is read back, and the
+    plain text says what the BibTeX output says.
+    """
+    return one_line(_decoded(text))
+
+
+def plain_paragraphs(text: str) -> str:
+    """Like :func:`plain_text`, but an abstract's blank lines stay: they separate paragraphs."""
+    paragraphs = map(one_line, _PARAGRAPH_BREAK.split(_decoded(text)))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def one_line(text: str) -> str:
+    """No control characters and no line breaks, which would end a RIS line or confuse YAML."""
+    return collapse_space(text.translate(_CONTROLS))
+
+
+def _decoded(text: str) -> str:
+    return tex_to_text(to_bibtex(text, ascii_only=False)) if text else ""

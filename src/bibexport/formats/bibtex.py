@@ -67,6 +67,9 @@ class Writer:
         a = self.ascii_only
         authors = " and ".join(bibtex_name(p, a) for p in paper.authors)
         container = "journal" if venue.is_journal else "booktitle"
+        # biblatex's data model has no issn on @inproceedings (biber --validate-datamodel warns):
+        # there it is the series' ISSN, which the series field already names.
+        issn = venue.issn if venue.is_journal or not self.biblatex else ""
         rows = [
             ("author", authors),
             ("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
@@ -79,7 +82,7 @@ class Writer:
             ("series", to_bibtex(venue.series, ascii_only=a)),
             ("date" if self.biblatex else "year", str(paper.year or "")),
             ("publisher", to_bibtex(venue.publisher, ascii_only=a)),
-            ("issn", to_bibtex(venue.issn, ascii_only=a)),
+            ("issn", to_bibtex(issn, ascii_only=a)),
             ("abstract", to_bibtex(paper.abstract, ascii_only=a)),
             ("keywords", to_bibtex(", ".join(paper.keywords), ascii_only=a)),
         ]

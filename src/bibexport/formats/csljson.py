@@ -1,0 +1,129 @@
+"""Writing CSL-JSON and CSL-YAML, for pandoc, citeproc and Zotero: plain Unicode, not TeX, so
+that readers which know nothing of LaTeX show the titles and names the BibTeX output means."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import Problem
+from ..model import Paper, Person, Venue
+from ..text import plain_paragraphs, plain_text
+from . import WriteOptions
+
+# BibTeX entry type (Venue.entry_type) -> CSL item type.
+CSL_TYPES: dict[str, str] = {"inproceedings": "paper-conference", "article": "article-journal"}
+
+# Person parts -> CSL name-object keys, in the order written.
+NAME_PARTS: tuple[tuple[str, Callable[[Person], str]], ...] = (
+    ("family", lambda p: p.family),
+    ("given", lambda p: p.given),
+    ("non-dropping-particle", lambda p: p.particle),
+    ("suffix", lambda p: p.suffix),
+)
+
+
+def csl_name(person: Person) -> dict[str, str] | None:
+    """A CSL name object; None for ``others``.
+
+    CSL has no "et al." marker: a style adds "et al." itself when it shortens a list, and a
+    ``{"literal": "others"}`` author would be printed as a person named "others". So the
+    ``others`` that BibTeX writes for a listing's "et al." is left out of the CSL author list.
+    """
+    if person.literal == "others":
+        return None
+    if person.literal:
+        return {"literal": plain_text(person.literal)}
+    parts = ((key, plain_text(part(person))) for key, part in NAME_PARTS)
+    return {key: value for key, value in parts if value}
+
+
+def _authors(paper: Paper) -> list[dict[str, str]]:
+    return [name for name in map(csl_name, paper.authors) if name]
+
+
+def _issued(paper: Paper) -> dict[str, list[list[int]]] | None:
+    return {"date-parts": [[paper.year]]} if paper.year else None
+
+
+def _event_title(venue: Venue) -> str:
+    """The event (``ICLR 2023``), apart from the proceedings; a journal has no event."""
+    return "" if venue.is_journal or not venue.short else plain_text(venue.event_title)
+
+
+def _keyword(paper: Paper) -> str:
+    """CSL's keyword is one string; ", " is what Zotero and citeproc-js split it on."""
+    return ", ".join(k for k in map(plain_text, paper.keywords) if k)
+
+
+# The CSL item, variable by variable in the order written. Empty values are left out, except
+# for the two the CSL schema requires.
+CSL_FIELDS: tuple[tuple[str, Callable[[Paper], Any]], ...] = (
+    ("id", lambda p: p.key),
+    ("citation-key", lambda p: p.key),
+    ("type", lambda p: CSL_TYPES[p.venue.entry_type]),
+    ("title", lambda p: plain_text(p.title)),
+    ("author", _authors),
+    ("issued", _issued),
+    ("container-title", lambda p: plain_text(p.venue.container_title)),
+    ("collection-title", lambda p: plain_text(p.venue.series)),
+    ("event-title", lambda p: _event_title(p.venue)),
+    ("publisher", lambda p: plain_text(p.venue.publisher)),
+    ("volume", lambda p: plain_text(p.venue.volume)),
+    ("ISSN", lambda p: plain_text(p.venue.issn)),
+    ("abstract", lambda p: plain_paragraphs(p.abstract)),
+    ("keyword", _keyword),
+)
+_REQUIRED = frozenset({"id", "type"})
+
+
+def csl_item(paper: Paper) -> dict[str, Any]:
+    """One paper as a CSL item: the same dict for JSON and YAML, so the two cannot differ."""
+    values = ((key, field(paper)) for key, field in CSL_FIELDS)
+    return {key: value for key, value in values if value or key in _REQUIRED}
+
+
+class Writer:
+    """CSL-JSON (an array) by default; ``yaml=True`` writes pandoc's CSL-YAML document.
+
+    Both stream, holding nothing back but whether an item was written yet: the opening of the
+    list goes out with the first item, so that a run without papers still gives an empty list.
+    """
+
+    def __init__(self, options: WriteOptions, yaml: bool = False) -> None:
+        self.yaml = yaml
+        self.problems: list[Problem] = []
+        self._count = 0
+        self._dump: Callable[[dict[str, Any]], str] = _yaml_element if yaml else _json_element
+
+    def begin(self) -> str:
+        return "---\n" if self.yaml else ""
+
+    def entry(self, paper: Paper) -> str:
+        self._count += 1
+        if self.yaml:
+            opening = "references:\n" if self._count == 1 else ""
+        else:
+            opening = "[\n" if self._count == 1 else ",\n"
+        return opening + self._dump(csl_item(paper))
+
+    def end(self) -> str:
+        if self.yaml:
+            # pandoc reads a .yaml bibliography as a YAML metadata block: "---" to "...".
+            return "...\n" if self._count else "references: []\n...\n"
+        return "\n]\n" if self._count else "[]\n"
+
+
+def _json_element(item: dict[str, Any]) -> str:
+    """Indented by 2 more, so the file is what ``json.dumps(items, indent=2)`` would write."""
+    text = json.dumps(item, ensure_ascii=False, indent=2)
+    return "\n".join("  " + line for line in text.split("\n"))
+
+
+def _yaml_element(item: dict[str, Any]) -> str:
+    """One element of the ``references`` list; PyYAML picks quoting that reads back exactly."""
+    import yaml  # only CSL-YAML needs PyYAML; keeps ``bibexport --help`` fast
+
+    text: str = yaml.safe_dump([item], allow_unicode=True, sort_keys=False)
+    return text

@@ -1,0 +1,120 @@
+"""Writing RIS, the tagged format Zotero, EndNote, Mendeley and JabRef all import: one line per
+value, so that titles, names and the citation key arrive in the fields those tools read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..errors import Problem
+from ..model import Paper, Person
+from ..text import one_line, plain_text
+from . import WriteOptions
+
+# Tags are chosen by what Zotero's RIS translator does with them (zotero/translators, RIS.js:
+# fieldMap, degenerateImportFieldMap, processTag), since Zotero is where most RIS files go:
+#   TY CONF -> conferencePaper, TY JOUR -> journalArticle.
+#   T2 -> conferenceName for CONF, publicationTitle for JOUR. JO would be read as the journal
+#         *abbreviation*, so a journal gets T2 only.
+#   C3 -> proceedingsTitle for CONF. BT (same text) -> the fallback publication title; readers
+#         without C3 use it (JabRef's RisImporter reads BT as booktitle).
+#   T3 -> series, VL -> volume, PB -> publisher, AB -> abstract, KW -> one tag each.
+#   SN -> ISSN for JOUR but ISBN for CONF, so a proceedings series' ISSN is not written.
+#   DA -> date (YYYY/MM/DD/other), PY -> the date's fallback.
+#   M2 -> a line of its own in Extra. "Citation Key: <key>" there is the line Better BibTeX
+#         pins a citation key from. No other tag reaches Extra: ID is ignored, N1 makes a note.
+#   AU -> a creator split at the first comma: last name before it (particle included), first
+#         name after; without a comma, a single-field (organisation) name.
+# Zotero reads a file without BOM as UTF-8 when it is valid UTF-8 (translate_firefox.js), so no
+# BOM is written. Lines end in CRLF, as the RIS spec and Zotero's own export have them: the
+# registry row opens the output with newline="\r\n", so this module writes "\n".
+
+# BibTeX entry type (Venue.entry_type) -> RIS reference type.
+RIS_TYPES: dict[str, str] = {"inproceedings": "CONF", "article": "JOUR"}
+
+
+def ris_name(person: Person) -> str:
+    """``van der Maaten, Laurens``, ``Daumé, Hal, III``, ``OpenAI``; "" for ``others``.
+
+    RIS has no "et al." marker, and an author called "others" would be imported as a person,
+    so the listing's "et al." is left out.
+    """
+    if person.literal == "others":
+        return ""
+    if person.literal:
+        return plain_text(person.literal)
+    family = plain_text(person.full_family) or plain_text(person.given)
+    given = plain_text(person.given) if person.full_family else ""
+    suffix = plain_text(person.suffix)
+    if suffix:
+        return f"{family}, {given}, {suffix}"
+    return f"{family}, {given}" if given else family
+
+
+def _conference(paper: Paper, value: str) -> list[str]:
+    """C3 and BT name proceedings; a journal article has none (its journal is in T2)."""
+    return [] if paper.venue.is_journal else [value]
+
+
+def _event_title(paper: Paper) -> list[str]:
+    """The event (``ICLR 2023``) for CONF, the journal's title for JOUR: what Zotero reads."""
+    venue = paper.venue
+    if venue.is_journal:
+        return [venue.container_title]
+    return [venue.event_title] if venue.short else []
+
+
+# The record, tag by tag in the order written (Zotero's own export order). Each row gives the
+# values for one paper; every value becomes one line, empty values none.
+TAGS: tuple[tuple[str, Callable[[Paper], Iterable[str]]], ...] = (
+    ("TY", lambda p: [RIS_TYPES[p.venue.entry_type]]),
+    ("TI", lambda p: [p.title]),
+    ("AU", lambda p: map(ris_name, p.authors)),
+    ("T2", _event_title),
+    ("T3", lambda p: [p.venue.series]),
+    ("AB", lambda p: [p.abstract]),
+    ("C3", lambda p: _conference(p, p.venue.container_title)),
+    ("BT", lambda p: _conference(p, p.venue.container_title)),
+    ("DA", lambda p: [f"{p.year}///" if p.year else ""]),
+    ("PY", lambda p: [str(p.year or "")]),
+    ("VL", lambda p: [p.venue.volume]),
+    ("PB", lambda p: [p.venue.publisher]),
+    ("SN", lambda p: [p.venue.issn] if p.venue.is_journal else []),
+    ("KW", lambda p: p.keywords),
+    ("M2", lambda p: [f"Citation Key: {p.key}" if p.key else ""]),
+)
+# Values already in RIS form, not listing text: kept on one line, but not read as TeX.
+_VERBATIM = frozenset({"TY", "AU", "DA", "PY", "M2"})
+
+
+class Writer:
+    """Streams records, a blank line between them: nothing is kept from one paper to the next."""
+
+    def __init__(self, options: WriteOptions) -> None:
+        self.problems: list[Problem] = []
+        self._first = True
+
+    def begin(self) -> str:
+        return ""
+
+    def end(self) -> str:
+        return ""
+
+    def lines(self, paper: Paper) -> list[tuple[str, str]]:
+        """(tag, value) pairs of the record, ``ER`` left out.
+
+        Every value is one line of plain text (newlines and control characters are spaces), so
+        no value can start a tag or end the record early.
+        """
+        rows = []
+        for tag, values in TAGS:
+            for raw in values(paper):
+                value = one_line(raw) if tag in _VERBATIM else plain_text(raw)
+                if value:
+                    rows.append((tag, value))
+        return rows
+
+    def entry(self, paper: Paper) -> str:
+        body = "".join(f"{tag}  - {value}\n" for tag, value in self.lines(paper))
+        gap = "" if self._first else "\n"
+        self._first = False
+        return f"{gap}{body}ER  - \n"
