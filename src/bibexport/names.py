@@ -1,45 +1,184 @@
 """Author strings -> Person: splitting into given/family, particles, suffixes, case repair.
 
-Case is repaired only where a part was clearly damaged (all capitals or all lower case), since
-mixed case (``LeCun``, ``Ping-yeh``) is how people write their own names.
+A listing gives each author as one string (``Benjamin Van Roy``), and citation formats need the
+parts. The rules below were checked against a corpus of real names with their splits from
+bibliographic records (``tests/data/names/corpus.tsv``); each says why it exists, and a user can
+predict the result from them alone.
+
+How a name is read
+------------------
+
+1. ``et al.``, ``others`` and ``and others`` mean "more authors": ``Person(literal="others")``.
+2. A name with a comma is already split: ``Family, Given`` or ``Family, Suffix, Given``
+   (``van der Maaten, Laurens``; ``Daumé, III, Hal``). ``Given Family, Jr.`` keeps the suffix.
+3. A name written in Chinese, Japanese or Korean script (``张磊``, ``山田 太郎``, ``김철수``) is
+   kept whole as a literal name: those scripts put the family name first and may or may not
+   separate it with a space, so splitting would guess (``山田, 太郎`` is split, by rule 2).
+4. An organisation is kept whole as a literal name: two or more words that begin with ``The`` or
+   contain an organisation word (``Team``, ``Consortium``, ``Collaboration``, ``Group``,
+   ``Project``, ``Lab``, ``Institute``, ``University``, ``Foundation``, ``Research``,
+   ``DeepMind``, ``OpenAI``, ``AI``, ...: see ``ORGANISATION_WORDS``). A single word
+   (``Prabhat``, ``OpenAI``) is a family name with no given name: both print as written.
+5. Otherwise the last word is the family name and the words before it are given names, except:
+
+   * **Suffixes** ``Jr.``, ``Sr.``, ``II``, ``III``, ``IV`` at the end are the suffix
+     (``Hal Daumé III``, ``Charles L. Isbell, Jr.``).
+   * **Lower-case particles** (``van``, ``van der``, ``de``, ``de la``, ``von``, ``dos``,
+     ``du``, ``ter``, ``op den``, ``bin``, ``al``, ...: see ``PARTICLES``) start the family name,
+     and everything after them belongs to it (``Aäron van den Oord``, ``Cicero dos Santos``,
+     ``Filipe de Avila Belbute-Peres`` -> particle ``de``, family ``Avila Belbute-Peres``).
+     The particle is kept apart, as CSL's non-dropping particle and BibTeX's "von" part.
+   * **Compound family names**: when ``de``, ``des``, ``del`` or ``im`` follows two or more
+     given words, the word before it is part of the family name too, and the whole is the family
+     name (``Christian Schroeder de Witt``, ``Remi Tachet des Combes``,
+     ``Sabine Schulte im Walde``, ``Haitz Sáez de Ocáriz Borde``). Dutch, German and Portuguese
+     particles (``van``, ``von``, ``dos``, ...) never do this, since two given names before them
+     are common (``Willem Robert van Hage``, ``Cicero Nogueira dos Santos``).
+   * **Capitalised particles** (``Van``, ``De``, ``Del``, ``Della``, ``Di``, ``Da``, ``Dos``,
+     ``Le``, ``La``, ``Von``, ``Ver``, ``Ten``, ``Ter``, ...: see ``CAPITALISED_PARTICLES``)
+     after the first given name start the family name, which runs to the end and keeps them as
+     written (``Benjamin Van Roy`` -> family ``Van Roy``; ``Guy Van den Broeck``;
+     ``Christopher De Sa``; ``Batiste Le Bars``). A capitalised particle is the person's own
+     spelling of a family name that sorts under V, D or L, so it is not split off.
+     ``El``, ``Al``, ``Ben``, ``Bin``, ``Ibn``, ``Abu`` count only right before the last word
+     (``Ayoub El Hanchi``), since they also begin given names (``Mohamed El Amine Seddik``).
+   * **Vietnamese, Chinese and Korean names** get no particles: if another word of the name is
+     a common Vietnamese family name (``Nguyen``, ``Le``, ``Tran``, ``Pham``, ...: see
+     ``VIETNAMESE_FAMILY_NAMES``) or the name has Vietnamese letters (``ư``, ``ơ``, ``ă``,
+     ``đ``, ...), ``Van``, ``Le``, ``De``, ... are given names (``Thanh Van Le``,
+     ``Vinh Van Nguyen``, ``Vo Nguyen Le Duy``; ``Quoc V. Le``); so are they after a given name
+     that is a common Chinese or Korean family name (``Xiao Di Wang``; see
+     ``EAST_ASIAN_FAMILY_NAMES``), while ``Diego De Cao`` keeps his particle.
+   * **Connectors** ``y``, ``i``, ``e`` join two family names (``Manuel Montes y Gómez``,
+     ``Joan Soler i Bou``), and Portuguese ``Filho``, ``Neto``, ``Júnior``, ``Sobrinho`` belong
+     to the family name before them (``A. H. Castro Neto``).
+   * Two family names with nothing to mark them (``Adrià Puigdomènech Badia``) are read as a
+     given and a family name, as bibliographic records of such authors do
+     (``Badia, Adrià Puigdomènech``).
+
+Case is repaired only in a word written all in capitals or all in lower case: each part between
+hyphens, after ``Mc`` and after ``O'``, ``D'``, ``L'``, ``Dell'`` (``APOSTROPHE_PREFIXES``) is
+capitalised (``jean-pierre`` -> ``Jean-Pierre``, ``MCDONALD`` -> ``McDonald``,
+``o'brien`` -> ``O'Brien``, ``MACHADO`` -> ``Machado``, ``prud'hommeaux`` -> ``Prud'hommeaux``);
+particles become lower case
+(``VAN DER SCHAAR`` -> ``van der Schaar``), suffixes take their usual form (``III``, ``Jr.``),
+and initials stay (``AJ Piergiovanni``, ``Alex J Andonian``, ``Bradley CA Brown``: two capitals
+that cannot be a syllable, or up to three capitals after the first given name). Mixed case is
+how people write their own names and is never touched (``LeCun``, ``McCallum``, ``DeVries``,
+``Ping-yeh Chiang``).
+Text is NFC-normalised and invisible characters (zero-width spaces, bidi controls, soft hyphens)
+are removed first.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 
 from .model import Person
 from .text import collapse_space
 
-# Lower-case words that belong to the family name when they stand before it.
+# Lower-case words that belong to the family name when they stand before it ("von" parts).
 PARTICLES = frozenset(
-    """van von der den de del della dello dei degli delle di da das dos du la le les lo zu zur
-    ter ten vom am im bin ibn al el af av auf d' dall' y""".split()
+    """van von der den de del della dello dei degli delle di da das dos do du des la le les lo
+    las los zu zur ter ten te vom vor am im op bin ibn al el af av auf d' dall' aan het
+    't""".split()
 )
-# Sets of particles that run together in one family name ("van der", "de la", "von der").
-SUFFIXES = {"jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr.", "ii": "II", "iii": "III"}
-SUFFIXES |= {"iv": "IV"}
-_ORGANISATION = re.compile(
-    r"^(the\s)|\b(team|consortium|collaboration|group|project|initiative|inc\.?|ltd\.?|"
-    r"corporation|laboratory|lab|institute|university|foundation|community)$",
-    re.IGNORECASE,
+# Particles that, after two or more given words, pull the word before them into a compound
+# family name (Spanish, French and German usage: "Sáez de Ocáriz", "Tachet des Combes").
+PULLING_PARTICLES = frozenset({"de", "des", "del", "im"})
+# Capitalised particles that start a family name written with them ("Van Roy", "De Sa").
+CAPITALISED_PARTICLES = frozenset(
+    """Van Von Vander Vanden Vom De Del Della Dello Degli Di Da Dos Des Le La Ver Ten Ter Op
+    Zu""".split()
 )
-ET_AL = frozenset({"others", "et al.", "et al", "et. al.", "and others"})
-_SEGMENT = re.compile(r"([-'’])")
+# Articles that start a family name only right before the last word ("El Hanchi").
+ARTICLE_PARTICLES = frozenset({"El", "Al", "Ben", "Bin", "Ibn", "Abu"})
+# Words that join two family names into one ("Ortega y Gasset", "Soler i Bou").
+CONNECTORS = frozenset({"y", "i", "e"})
+# Portuguese agnomens: part of the family name before them, not a suffix ("Castro Neto").
+AGNOMENS = frozenset({"filho", "neto", "júnior", "junior", "sobrinho"})
+# Suffix spellings -> the form written out.
+SUFFIXES = {
+    "jr": "Jr.",
+    "jr.": "Jr.",
+    "sr": "Sr.",
+    "sr.": "Sr.",
+    "ii": "II",
+    "iii": "III",
+    "iv": "IV",
+}
+# Words that make a name of two or more words an organisation (compared case-insensitively).
+ORGANISATION_WORDS = frozenset(
+    """team consortium collaboration group project initiative inc inc. ltd ltd. llc gmbh
+    corporation corp. company laboratory laboratories lab labs institute university foundation
+    community committee council association society organization organisation network alliance
+    contributors developers research deepmind openai google microsoft nvidia anthropic""".split()
+)
+# Organisation words that only count in this exact spelling ("Meta AI", not "Wei Ai").
+ORGANISATION_WORDS_EXACT = frozenset({"AI"})
+ET_AL = frozenset({"others", "et al.", "et al", "et. al.", "and others", "et al.."})
+# Common Vietnamese family names, ASCII-folded and lower case: a name holding one anywhere has no
+# European particles ("Thanh Van Le", "Vinh Van Nguyen", "Vo Nguyen Le Duy").
+VIETNAMESE_FAMILY_NAMES = frozenset(
+    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh truong trinh
+    doan luong quach vuong trieu kieu luu""".split()
+)
+# Common Chinese (pinyin, Cantonese, Wade-Giles) and Korean family names: a given name before a
+# particle-like word that is one of these makes the word a syllable of the name ("Xiao Di Wang").
+EAST_ASIAN_FAMILY_NAMES = VIETNAMESE_FAMILY_NAMES | frozenset(
+    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng
+    liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye
+    cheng wei su lu ding ren yao shen zhong cui tan fan liao shi jin jia xia fu fang zou xiong
+    bai meng qin qiu hou yin xue yan duan lei hao gu gong kong mao qian
+    wong chan cheung lau leung ng chow lee tse yip kwok tsai hsu hsieh kuo chang chiang chou
+    kim park choi jung jeong kang cho yoon jang lim shin seo kwon hwang ahn yoo hong jeon ko
+    moon son bae baek nam noh ha kwak sung cha joo woo min ryu""".split()
+)
+# Letters only Vietnamese uses among Latin scripts (with a horn, breve, stroke or hook above).
+_VIETNAMESE_LETTERS = frozenset(
+    "ơưăđƠƯĂĐảạấầẩẫậắằẳẵặẻẹếềểễệỉịỏọốồổỗộớờởỡợủụứừửữựỷỵỳỹ"
+    "ẢẠẤẦẨẪẬẮẰẲẴẶẺẸẾỀỂỄỆỈỊỎỌỐỒỔỖỘỚỜỞỠỢỦỤỨỪỬỮỰỶỴỲỸ"
+)
+# Prefixes before an apostrophe after which a name of its own starts: O'Brien, D'Amour,
+# Dell'Orletta (but Prud'hommeaux, Sima'an).
+APOSTROPHE_PREFIXES = frozenset({"o", "d", "l", "dell", "dall", "nell", "sant"})
+_SEGMENT = re.compile(r"([-'’‐])")
+_DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)+")
+_APOSTROPHES = "'’"
+
+
+def _letters(word: str) -> list[str]:
+    return [c for c in word if c.isalpha()]
 
 
 def _is_lower(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
+    letters = _letters(word)
     return bool(letters) and all(c.islower() for c in letters)
 
 
 def _is_upper(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
+    letters = _letters(word)
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _capitalise_segment(segment: str) -> str:
+def _is_initial(word: str) -> bool:
+    """``J.``, ``J``, ``A.J.``, ``J.-P.``: a letter or letters each followed by a dot."""
+    letters = _letters(word)
+    return len(letters) == 1 or (word.endswith(".") and len(word) <= 2 * len(letters) + 1)
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents, for looking words up in the lists above."""
+    decomposed = unicodedata.normalize("NFD", word.lower().strip(".,"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+
+def _capitalise_segment(segment: str, lower_after_apostrophe: bool) -> str:
     low = segment.lower()
+    if lower_after_apostrophe:
+        return low  # "Prud'hommeaux", "Sima'an"
     if len(low) > 3 and low.startswith("mc") and low[2].isalpha():
         return "Mc" + low[2].upper() + low[3:]
     return low[:1].upper() + low[1:]
@@ -51,20 +190,51 @@ def repair_case(word: str, *, initials_ok: bool = False) -> str:
     ``initials_ok`` keeps two capitals that cannot be a syllable (``AJ``) in a name that is
     not shouted as a whole: they are initials, not a damaged name.
     """
-    letters = [c for c in word if c.isalpha()]
+    letters = _letters(word)
     if not letters or not (_is_upper(word) or _is_lower(word)):
         return word
-    if len(letters) == 1:
-        return word.upper()
+    if len(letters) == 1 or _DOTTED_INITIALS.fullmatch(word):
+        return word.upper()  # "j" -> "J", "a.j.m." -> "A.J.M."
     if initials_ok and _is_upper(word) and len(letters) == 2 and letters[1] not in "AEIOUYNR":
-        return word  # "AJ", "TJ": initials; "LI", "YU", "AN" are names
-    return "".join(
-        part if part in "-'’" else _capitalise_segment(part) for part in _SEGMENT.split(word)
-    )
+        return word  # "AJ", "TJ": initials; "LI", "YU", "AN", "HE" are names
+    parts = _SEGMENT.split(word)
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2:  # a separator
+            out.append(part)
+            continue
+        after_apostrophe = i >= 2 and parts[i - 1] in _APOSTROPHES
+        lower = after_apostrophe and parts[i - 2].lower() not in APOSTROPHE_PREFIXES
+        out.append(_capitalise_segment(part, lower))
+    return "".join(out)
 
 
 def is_organisation(name: str) -> bool:
-    return bool(_ORGANISATION.search(name))
+    """Two or more words that begin with ``The`` or hold an organisation word."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if words[0].lower() == "the":
+        return True
+    return any(
+        w.lower().strip(",()") in ORGANISATION_WORDS or w in ORGANISATION_WORDS_EXACT for w in words
+    )
+
+
+def _is_cjk(name: str) -> bool:
+    """Han ideographs, kana or hangul anywhere in the name."""
+    for ch in name:
+        code = ord(ch)
+        if (
+            0x3040 <= code <= 0x30FF  # hiragana, katakana
+            or 0x3400 <= code <= 0x9FFF  # CJK ideographs
+            or 0xAC00 <= code <= 0xD7AF  # hangul syllables
+            or 0x1100 <= code <= 0x11FF  # hangul jamo
+            or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x2FA1F
+        ):
+            return True
+    return False
 
 
 def parse_name(raw: str) -> Person | None:
@@ -76,62 +246,143 @@ def parse_name(raw: str) -> Person | None:
         return Person(literal="others")
     if "," in name:
         return _parse_inverted(name)
+    if _is_cjk(name):
+        return Person(literal=name)
     if is_organisation(name):
         return Person(literal=name)
     return _parse_words(name.split(" "))
 
 
+def _suffix(word: str) -> str:
+    """The written form of a suffix word, or "" if the word is not one."""
+    return SUFFIXES.get(word.lower(), "")
+
+
 def _parse_inverted(name: str) -> Person:
-    """``Family, Given`` or ``Family, Suffix, Given`` (BibTeX's forms)."""
+    """``Family, Given``, ``Family, Suffix, Given`` (BibTeX's forms) or ``Given Family, Jr.``."""
     parts = [p.strip() for p in name.split(",")]
+    parts = [p for p in parts if p] or [name]
+    if len(parts) == 1:
+        return _parse_words(parts[0].split())
+    if len(parts) == 2 and _suffix(parts[1]):
+        person = _parse_words(parts[0].split())  # "Charles L. Isbell, Jr.", "King, Jr."
+        return Person(person.given, person.family, person.particle, _suffix(parts[1]))
     family_words = parts[0].split()
     suffix = ""
-    if len(parts) >= 3:
-        suffix, given = parts[1], " ".join(parts[2:])
+    if len(parts) >= 3 and _suffix(parts[1]):
+        suffix, given = _suffix(parts[1]), " ".join(parts[2:])
+    elif len(parts) >= 3 and _suffix(parts[-1]):
+        suffix, given = _suffix(parts[-1]), " ".join(parts[1:-1])
     else:
-        given = parts[1]
-        if given.lower() in SUFFIXES:  # "Daumé III, Hal" style mistakes aside: "King, Jr."
-            suffix, given = given, ""
+        given = " ".join(parts[1:])
+    if not suffix and len(family_words) > 1 and _suffix(family_words[-1]):
+        suffix = _suffix(family_words.pop())  # "Daumé III, Hal"
     whole = f"{given} {parts[0]}"
     shouted, quiet = _is_upper(whole), _is_lower(whole)
     particle_words: list[str] = []
-    while len(family_words) > 1 and _is_particle(family_words[0], shouted or quiet):
+    while len(family_words) > 1 and _is_particle(family_words, 0, shouted or quiet):
         particle_words.append(family_words.pop(0).lower())
     return Person(
         given=_repair_words(given.split(), shouted),
-        family=_repair_words(family_words, shouted),
+        family=_repair_family(family_words, shouted),
         particle=" ".join(particle_words),
-        suffix=SUFFIXES.get(suffix.lower(), suffix),
+        suffix=suffix,
     )
 
 
-def _is_particle(word: str, damaged: bool) -> bool:
-    return word.lower() in PARTICLES and (_is_lower(word) or damaged)
+def _is_particle(words: Sequence[str], i: int, damaged: bool) -> bool:
+    """A lower-case particle, or one in capitals when the rest of the name is shouted too."""
+    word = words[i]
+    if word.lower() not in PARTICLES:
+        return False
+    return _is_lower(word) or damaged or all(_is_upper(w) for w in words[i:])
 
 
-def _repair_words(words: list[str], shouted: bool) -> str:
-    return " ".join(repair_case(w, initials_ok=not shouted) for w in words)
+def _repair_words(words: Sequence[str], shouted: bool) -> str:
+    """Given names repaired; up to three capitals after the first word of a name that is not
+    shouted as a whole are middle initials ("Bradley CA Brown", "Toni JB Liu")."""
+    return " ".join(
+        w
+        if not shouted and i > 0 and _is_upper(w) and len(_letters(w)) <= 3
+        else repair_case(w, initials_ok=not shouted)
+        for i, w in enumerate(words)
+    )
+
+
+def _repair_family(words: Sequence[str], shouted: bool) -> str:
+    """Family words repaired, except particles and connectors inside it ("Sáez de Ocáriz")."""
+    out = []
+    for i, word in enumerate(words):
+        inner = 0 < i < len(words) - 1
+        if inner and (word.lower() in PARTICLES or word.lower() in CONNECTORS):
+            out.append(word.lower() if _is_upper(word) or _is_lower(word) else word)
+        else:
+            out.append(repair_case(word, initials_ok=False))
+    return " ".join(out)
+
+
+def _looks_east_asian(words: Sequence[str], skip: int) -> bool:
+    """The word at ``skip`` is a syllable of a Vietnamese, Chinese or Korean name, not a particle.
+
+    So when the name has Vietnamese letters, another word is a Vietnamese family name, or a
+    given name before it is a Chinese or Korean family name ("Diego De Cao" keeps its particle).
+    """
+    for i, word in enumerate(words):
+        folded = _fold(word)
+        if any(c in _VIETNAMESE_LETTERS for c in word):
+            return True
+        if i != skip and folded in VIETNAMESE_FAMILY_NAMES:
+            return True
+        if i < skip and folded in EAST_ASIAN_FAMILY_NAMES:
+            return True
+    return False
+
+
+def _family_start(words: Sequence[str], shouted: bool, quiet: bool) -> tuple[int, int]:
+    """Where the family name starts, and where its particle ends (== start if none)."""
+    damaged = shouted or quiet
+    n = len(words)
+    for i in range(1, n - 1):
+        word = words[i]
+        if _is_particle(words, i, damaged):
+            # Only a particle written in lower case in a name that is not is sure to be one.
+            if not (_is_lower(word) and not quiet) and _looks_east_asian(words, skip=i):
+                break
+            end = i
+            while end < n - 1 and _is_particle(words, end, damaged):
+                end += 1
+            if word.lower() in PULLING_PARTICLES and i >= 2 and not _is_initial(words[i - 1]):
+                return i - 1, i - 1  # "Schroeder de Witt": one compound family name
+            return i, end
+        if word in CONNECTORS and not damaged and i >= 2 and not _is_initial(words[i - 1]):
+            return i - 1, i - 1  # "Montes y Gómez"
+        if word in CAPITALISED_PARTICLES and not damaged:
+            if _looks_east_asian(words, skip=i):
+                break
+            return i, i
+    if n >= 3 and words[n - 2] in ARTICLE_PARTICLES and not _looks_east_asian(words, n - 2):
+        return n - 2, n - 2
+    if n >= 3 and _fold(words[-1]) in AGNOMENS and not _is_initial(words[-2]):
+        return n - 2, n - 2
+    return n - 1, n - 1
 
 
 def _parse_words(words: list[str]) -> Person:
-    """``Given [particles] Family [Suffix]``: the last word is the family name."""
+    """``Given [particles] Family [Suffix]``, by the rules in the module docstring."""
+    words = [w for w in words if w]
     whole = " ".join(words)
     shouted, quiet = _is_upper(whole), _is_lower(whole)
     suffix = ""
-    if len(words) > 2 and words[-1].lower() in SUFFIXES:
-        suffix = SUFFIXES[words.pop().lower()]
+    if len(words) > 2 and _suffix(words[-1].rstrip(",")):
+        suffix = _suffix(words.pop().rstrip(","))
         words[-1] = words[-1].rstrip(",")
     if len(words) == 1:
         return Person(family=repair_case(words[0], initials_ok=False), suffix=suffix)
-    family = words[-1]
-    rest = words[:-1]
-    particle_words: list[str] = []
-    while len(rest) > 1 and _is_particle(rest[-1], shouted or quiet):
-        particle_words.insert(0, rest.pop().lower())
+    start, particle_end = _family_start(words, shouted, quiet)
     return Person(
-        given=_repair_words(rest, shouted),
-        family=repair_case(family, initials_ok=False),
-        particle=" ".join(particle_words),
+        given=_repair_words(words[:start], shouted),
+        family=_repair_family(words[particle_end:], shouted),
+        particle=" ".join(w.lower() for w in words[start:particle_end]),
         suffix=suffix,
     )
 

@@ -17,7 +17,9 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     if person.literal:
         return "{" + _part(person.literal, ascii_only) + "}"
     family = _part(person.family, ascii_only)
-    if family[:1].islower():  # a lower-case family name must not be read as a "von" part
+    # A family name that starts lower case, or has a lower-case word inside ("Van den Broeck",
+    # "Schroeder de Witt", "Soler i Bou"), is braced: BibTeX would read those words as "von".
+    if family[:1].islower() or any(w[:1].islower() for w in person.family.split()[1:]):
         family = "{" + family + "}"
     last = f"{_part(person.particle, ascii_only)} {family}" if person.particle else family
     if person.suffix:
