@@ -75,6 +75,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .model import Person
 from .text import collapse_space
@@ -154,13 +155,11 @@ def _letters(word: str) -> list[str]:
 
 
 def _is_lower(word: str) -> bool:
-    letters = _letters(word)
-    return bool(letters) and all(c.islower() for c in letters)
+    return word.islower()  # every cased letter lower case, and at least one: at C speed
 
 
 def _is_upper(word: str) -> bool:
-    letters = _letters(word)
-    return bool(letters) and all(c.isupper() for c in letters)
+    return word.isupper()
 
 
 def _is_initial(word: str) -> bool:
@@ -237,6 +236,7 @@ def _is_cjk(name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)  # authors recur across a venue's papers; Person is immutable
 def parse_name(raw: str) -> Person | None:
     """One author as written in a listing (or ``Family, Given``) -> Person; None if empty."""
     name = collapse_space(raw).strip(" ,;")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,18 +19,12 @@ if TYPE_CHECKING:
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 # Characters that mean nothing visible and break keys, sorting and matching.
-_INVISIBLE = dict.fromkeys(
-    map(
-        ord,
-        "\u00ad\u200b\u200e\u200f\u2060\ufeff"
-        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
-    )
-)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_invisible(text: str) -> str:
     """Drop zero-width spaces, soft hyphens and bidi controls."""
-    return text.translate(_INVISIBLE)
+    return _INVISIBLE.sub("", text)
 
 
 def collapse_space(text: str) -> str:
@@ -223,32 +217,30 @@ def _match_braces(text: str) -> set[int]:
 
 def _math_end(text: str, start: int) -> int | None:
     """Index just past the ``$``/``$$`` closing the math that opens at ``start``, if any."""
-    delim = "$$" if text.startswith("$$", start) else "$"
-    i = start + len(delim)
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if text.startswith(delim, i):
-            return i + len(delim) if i > start + len(delim) else None
-        if c == "$" or text.startswith("\n\n", i):
-            return None
-        i += 1
-    return None
+    pattern = _DISPLAY_MATH if text.startswith("$$", start) else _INLINE_MATH
+    m = pattern.match(text, start)
+    return m.end() if m else None
+
+
+# Math runs to the next unescaped "$" (or "$$"), never across a paragraph break or empty.
+_INLINE_MATH = re.compile(r"\$(?:[^$\\\n]|\\.|\n(?!\n))+\$", re.DOTALL)
+_DISPLAY_MATH = re.compile(r"\$\$(?:[^$\\\n]|\\.|\n(?!\n))+\$\$", re.DOTALL)
 
 
 def _safe_math(body: str) -> bool:
     """Math is kept verbatim only if its braces balance as BibTeX counts them (backslashes
     ignored) and it runs nothing that reads, writes or redefines."""
-    depth = 0
-    for c in body:
-        depth += {"{": 1, "}": -1}.get(c, 0)
-        if depth < 0:
+    if "{" in body or "}" in body:
+        depth = 0
+        for c in body:
+            depth += {"{": 1, "}": -1}.get(c, 0)
+            if depth < 0:
+                return False
+        if depth:
             return False
-    if depth:
-        return False
-    return not any(m.group(1) in FORBIDDEN_WORDS for m in _CONTROL.finditer(body) if m.group(1))
+    return "\\" not in body or not any(
+        m.group(1) in FORBIDDEN_WORDS for m in _CONTROL.finditer(body) if m.group(1)
+    )
 
 
 class _TexTable(dict[int, str]):
@@ -348,8 +340,14 @@ def _protect_words(text: str, ascii_only: bool) -> str:
     out, pos = [], 0
     for m in _WORD.finditer(text):
         out.append(_encode_chars(text[pos : m.start()], ascii_only))
-        word = _encode_chars(m.group(0), ascii_only)
-        out.append("{" + word + "}" if _needs_protection(m.group(0)) else word)
+        raw = m.group(0)
+        word = _encode_chars(raw, ascii_only)
+        tail = raw[1:]
+        if tail == tail.lower():  # no capital after the first letter: only "T5"-like words
+            protect = raw[0].isupper() and not tail.isalpha() and _needs_protection(raw)
+        else:
+            protect = _needs_protection(raw)
+        out.append("{" + word + "}" if protect else word)
         pos = m.end()
     out.append(_encode_chars(text[pos:], ascii_only))
     return "".join(out)
@@ -380,7 +378,8 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
                 depth -= 1
             out.append(value)
     # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
-    return _LINE_START_AT.sub(r"\1{@}", "".join(out))
+    result = "".join(out)
+    return _LINE_START_AT.sub(r"\1{@}", result) if "\n" in result else result
 
 
 def untexable(text: str) -> set[str]:
@@ -434,23 +433,97 @@ def tex_to_text(tex: str) -> str:
     """
     if not any(c in tex for c in "\\{}$~`'-"):
         return unicodedata.normalize("NFC", tex)
-    tex = _MIXED_QUOTES.sub("\u201c\\1\u201d", tex)
-    tex = _SINGLE_QUOTES.sub("\u2018\\1\u2019", tex)
+    if "`" in tex:
+        tex = _MIXED_QUOTES.sub("\u201c\\1\u201d", tex)
+        tex = _SINGLE_QUOTES.sub("\u2018\\1\u2019", tex)
+    text = _islands_to_text(tex)
+    if text is None:
+        text = _pylatexenc_to_text(tex)
+    return unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+
+
+# Up to two levels of nested braces, enough for what BibTeX files hold ({\~{\^e}}, {{\"O}KO}).
+_GROUP = r"\{[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*\}"
+# TeX "islands" in otherwise plain text: math, a control word with its braced arguments (or the
+# spaces TeX eats after it), a control symbol with its letter or group, a group, a tie.
+_ISLAND = re.compile(
+    r"\$\$[^$]*\$\$|\$[^$]*\$"
+    rf"|\\[A-Za-z]+(?:(?:{_GROUP})+|[ \t]*)"
+    rf"|\\[^A-Za-z](?:{_GROUP}|[A-Za-z])?"
+    rf"|{_GROUP}|~"
+)
+_TEX_LEFT = re.compile(r"[\\{}$]")
+_LIGATURES: tuple[tuple[str, str], ...] = (
+    ("---", "\u2014"),
+    ("--", "\u2013"),
+    ("``", "\u201c"),
+    ("''", "\u201d"),
+)
+_LIGATURES += (("?`", "\u00bf"), ("!`", "\u00a1"))
+
+
+def _islands_to_text(tex: str) -> str | None:
+    """Plain runs by string replacement, each TeX island by pylatexenc (cached): long abstracts
+    decode in microseconds instead of milliseconds. None when the TeX is too tangled for this
+    (a brace or backslash left in a plain run), so the caller decodes the whole text."""
+    out: list[str] = []
+    pos = 0
+    for m in _ISLAND.finditer(tex):
+        plain = _plain_run(tex[pos : m.start()])
+        if plain is None:
+            return None
+        out.append(plain)
+        out.append(_island_text(m.group()))
+        pos = m.end()
+    plain = _plain_run(tex[pos:])
+    if plain is None:
+        return None
+    out.append(plain)
+    return "".join(out)
+
+
+def _plain_run(text: str) -> str | None:
+    if _TEX_LEFT.search(text):
+        return None
+    for ligature, char in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, char)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def _island_text(tex: str) -> str:
+    if tex in _SIMPLE_ISLANDS:
+        return _SIMPLE_ISLANDS[tex]
+    if tex[0] == "$" and not _TEX_LEFT.search(tex.strip("$")):
+        return tex.strip("$")  # $3$, $n$, $k=5$: the math reads as it is written
+    return _pylatexenc_to_text(tex)
+
+
+_SIMPLE_ISLANDS = {"\\" + c: c for c in "%&#_$"} | {"~": "\u00a0"}
+
+
+def _pylatexenc_to_text(tex: str) -> str:
     decoder, walker_db = _decoder()
     try:
         text: str = decoder.latex_to_text(tex, latex_context=walker_db, tolerant_parsing=True)
     except Exception:  # pylatexenc raises many types on odd input; plain text is still owed
         text = tex
-    return unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+    return text
 
 
 # --- listing text -> plain text (RIS, CSL) ----------------------------------------------------
 
 # C0 and C1 controls (newline and tab among them): never wanted inside a CSL or RIS value.
-_CONTROLS = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0)), " ")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+# Text without these reads the same as TeX as it does as plain text, so it needs no decoding.
+_NEEDS_DECODING = re.compile(r"[\\{}$~`]|--|''|[?!]`")
+
+
+@lru_cache(maxsize=4096)  # names and venues recur, and each paper's text is asked for per format
 def plain_text(text: str) -> str:
     """Listing text as one line of plain Unicode: ``$3$-$5$`` -> ``3-5``, ``25%`` stays.
 
@@ -461,6 +534,7 @@ def plain_text(text: str) -> str:
     return one_line(_decoded(text))
 
 
+@lru_cache(maxsize=64)
 def plain_paragraphs(text: str) -> str:
     """Like :func:`plain_text`, but an abstract's blank lines stay: they separate paragraphs."""
     paragraphs = map(one_line, _PARAGRAPH_BREAK.split(_decoded(text)))
@@ -469,8 +543,10 @@ def plain_paragraphs(text: str) -> str:
 
 def one_line(text: str) -> str:
     """No control characters and no line breaks, which would end a RIS line or confuse YAML."""
-    return collapse_space(text.translate(_CONTROLS))
+    return collapse_space(_CONTROLS.sub(" ", text))
 
 
 def _decoded(text: str) -> str:
-    return tex_to_text(to_bibtex(text, ascii_only=False)) if text else ""
+    if not _NEEDS_DECODING.search(text):
+        return unicodedata.normalize("NFC", text)
+    return tex_to_text(to_bibtex(text, ascii_only=False))

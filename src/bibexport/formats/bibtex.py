@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..errors import Problem
 from ..model import Origin, Paper, Person
 from ..text import to_bibtex, untexable
@@ -10,6 +12,7 @@ from . import WriteOptions
 INDENT = "  "
 
 
+@lru_cache(maxsize=1 << 16)
 def bibtex_name(person: Person, ascii_only: bool) -> str:
     """``van der Maaten, Laurens``, ``Daum{\\'e}, III, Hal``, ``{OpenAI}``: what BibTeX reads."""
     if person.literal == "others":

@@ -117,8 +117,32 @@ class Writer:
 
 def _json_element(item: dict[str, Any]) -> str:
     """Indented by 2 more, so the file is what ``json.dumps(items, indent=2)`` would write."""
-    text = json.dumps(item, ensure_ascii=False, indent=2)
-    return "\n".join("  " + line for line in text.split("\n"))
+    return "  " + _pretty(item, 1)
+
+
+def _pretty(value: Any, level: int) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` at ``level``, without the stdlib's
+    pure-Python indenting encoder, which cost more than everything else in a CSL run."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + "  " * (level + 1)
+        body = ("," + inner).join(
+            f"{_encode_string(k)}: {_pretty(v, level + 1)}" for k, v in value.items()
+        )
+        return "{" + inner + body + "\n" + "  " * level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        body = ("," + inner).join(_pretty(v, level + 1) for v in value)
+        return "[" + inner + body + "\n" + "  " * level + "]"
+    return json.dumps(value)
+
+
+_encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
 
 def _yaml_element(item: dict[str, Any]) -> str:

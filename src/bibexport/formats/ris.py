@@ -4,6 +4,7 @@ value, so that titles, names and the citation key arrive in the fields those too
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from ..errors import Problem
 from ..model import Paper, Person
@@ -32,6 +33,7 @@ from . import WriteOptions
 RIS_TYPES: dict[str, str] = {"inproceedings": "CONF", "article": "JOUR"}
 
 
+@lru_cache(maxsize=1 << 16)
 def ris_name(person: Person) -> str:
     """``van der Maaten, Laurens``, ``Daumé, Hal, III``, ``OpenAI``; "" for ``others``.
 
