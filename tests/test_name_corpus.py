@@ -11,7 +11,9 @@ import csv
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +152,58 @@ def test_bibtex_name_reads_back_in_bibtexparser(person: Person, ascii_only: bool
     (name,) = library.entries[0]["author"]
     got = _read_back(_text(name.first), _text(name.von), _text(name.last), _text(name.jr))
     assert got == _expected(person), written
+
+
+def _corpus_people() -> Iterator[object]:
+    for row in ROWS:
+        yield pytest.param(row.expected, id=f"{row.category}-{row.raw}")
+
+
+@pytest.mark.parametrize("person", list(_corpus_people()))
+def test_ris_name_reads_back_in_rispy(person: Person) -> None:
+    """RIS has one family field, so the particle travels inside it, as Zotero keeps it."""
+    import rispy
+
+    from bibexport.formats.ris import ris_name
+
+    record = f"TY  - CONF\r\nAU  - {ris_name(person)}\r\nER  - \r\n"
+    (author,) = rispy.loads(record)[0]["authors"]
+    if person.literal:
+        assert author == person.literal
+        return
+    parts = [p.strip() for p in author.split(",")]
+    family, given, suffix = [*parts, "", ""][:3]
+    if not person.full_family:  # a given name alone is written as the only field
+        family, given = "", family
+    assert (given, family, suffix) == (person.given, person.full_family, person.suffix)
+
+
+@cache
+def _csl_validator() -> Any:
+    import json
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text())
+    return jsonschema.Draft7Validator(schema)
+
+
+@pytest.mark.parametrize("person", list(_corpus_people()))
+def test_csl_name_is_valid_and_reads_back(person: Person) -> None:
+    import json
+
+    from bibexport.formats.csljson import csl_name
+
+    name = csl_name(person)
+    assert name is not None
+    _csl_validator().validate([{"id": "x", "type": "paper-conference", "author": [name]}])
+    back = json.loads(json.dumps(name, ensure_ascii=False))
+    if person.literal:
+        assert back == {"literal": person.literal}
+        return
+    assert (
+        back.get("given", ""),
+        back.get("family", ""),
+        back.get("non-dropping-particle", ""),
+        back.get("suffix", ""),
+    ) == (person.given, person.family, person.particle, person.suffix)
