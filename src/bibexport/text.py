@@ -169,6 +169,7 @@ SAFE_WORDS = frozenset(
 # ``\{`` and ``\}`` are not here: BibTeX counts braces without looking at backslashes, so an
 # escaped brace would unbalance the field; they become ``\textbraceleft{}`` instead.
 SAFE_SYMBOLS = frozenset("'`^\"~=.%&#_$, ;:!/-@\\")
+_ACCENT_COMMANDS = frozenset("'`^\"~=.uvHcdbrkt")
 _BRACE_WORDS = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 # Never allowed, not even inside math: they read, write or redefine.
 FORBIDDEN_WORDS = frozenset(
@@ -286,6 +287,10 @@ def _control(text: str, i: int) -> tuple[str, int]:
         arg = text[m.end() + 1 : close]
         if text.startswith("{", m.end()) and close > 0 and not set(arg) & set("{\\"):
             return "\\url{" + re.sub(r"([%#])", r"\\\1", arg) + "}", close + 1
+    if (word or symbol) in _ACCENT_COMMANDS and not text[m.end() : m.end() + 1].isascii():
+        # An accent on a character that is itself encoded ("\H¡") means nothing in TeX and
+        # would read back differently in ASCII and Unicode output: it stays visible text.
+        return r"\textbackslash{}", i + 1
     if (word and word in SAFE_WORDS) or (symbol and symbol in SAFE_SYMBOLS):
         return m.group(0), m.end()
     if symbol in _BRACE_WORDS:

@@ -21,6 +21,7 @@ class WriteOptions:
     """``unicode=None`` means the format's own default (ASCII for BibTeX, UTF-8 elsewhere)."""
 
     unicode: bool | None = None
+    appending: bool = False  # entries follow existing ones in a file the user already has
 
 
 class Writer(Protocol):

@@ -48,7 +48,7 @@ class Writer:
         self.problems: list[Problem] = []
         self._untexable: set[str] = set()
         self._first_untexable: Origin | None = None
-        self._first = True
+        self._first = not options.appending
 
     def begin(self) -> str:
         return ""

@@ -94,7 +94,8 @@ class Writer:
     def __init__(self, options: WriteOptions, yaml: bool = False) -> None:
         self.yaml = yaml
         self.problems: list[Problem] = []
-        self._count = 0
+        self._count = 1 if options.appending and not yaml else 0
+        self._appending = options.appending
         self._dump: Callable[[dict[str, Any]], str] = _yaml_element if yaml else _json_element
 
     def begin(self) -> str:
@@ -112,6 +113,8 @@ class Writer:
         if self.yaml:
             # pandoc reads a .yaml bibliography as a YAML metadata block: "---" to "...".
             return "...\n" if self._count else "references: []\n...\n"
+        if self._appending:
+            return ""  # the existing file's closing bracket follows
         return "\n]\n" if self._count else "[]\n"
 
 

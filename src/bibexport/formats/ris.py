@@ -93,7 +93,7 @@ class Writer:
 
     def __init__(self, options: WriteOptions) -> None:
         self.problems: list[Problem] = []
-        self._first = True
+        self._first = not options.appending
 
     def begin(self) -> str:
         return ""
