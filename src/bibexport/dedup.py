@@ -1,0 +1,427 @@
+"""Which papers a library already holds: title fingerprints, the index, the matching rules.
+
+A paper is compared with the library's entries by these rules, in this order; the first that
+holds decides.
+
+1. **Same identifier.** The same DOI, arXiv id or OpenReview id means the same paper, whatever
+   the titles or entry types. arXiv versions do not count (``2208.01618v2`` is
+   ``2208.01618``), and arXiv's own DOI (``10.48550/arXiv.2208.01618``) is its arXiv id.
+2. **Same title and a shared author.** Titles are compared with TeX decoded, braces dropped,
+   accents and case folded and everything but letters and digits removed, so
+   ``{{Attention}} Is All You Need`` equals ``Attention is all you need.`` and ``Data Set``
+   equals ``Dataset``. One family name must be shared: ``Kleindessner, Matth{\\"a}us``
+   shares ``kleindessner`` with ``Matthäus Kleindessner``, and a family name of four letters
+   or more may start or end the other (``Gool`` and ``Van Gool``). The years must be at most
+   one apart, or one of them unknown. The reason given is ``preprint of`` when the library's
+   entry is an arXiv (CoRR, bioRxiv...) preprint, which may then be from any earlier year;
+   otherwise ``same title and first author`` or ``same title and an author``. When the
+   library holds both the venue version and the preprint, the venue version is named.
+
+Those are certain duplicates. These are *possible* duplicates, reported and still added
+unless ``--skip-possible`` is given; each needs a shared author and years at most one apart
+(a preprint: any earlier year) as well:
+
+3. **Same title, years apart**: rule 2 but for the years (a journal version under the same
+   title, or a wrong year).
+4. **Title differs in one word**: both titles have at least four words, and one word is
+   added, removed, or replaced by another form of it (``Generator`` and ``Generation``,
+   ``Toward`` and ``Towards``, ``Network`` and ``Networks``) or by the same word with a
+   one-letter typo (five letters or more). Never when that word has a digit (``EquiformerV2``
+   and ``Equiformer``, ``Llama 2`` and ``Llama 3``), is a comparative (``Fast`` and
+   ``Faster``), or is a negation added or removed (``not``, ``no``, ``without``...).
+5. **Same short title**: one title is the other's part before its first colon (``DreamBooth``
+   and ``DreamBooth: Fine Tuning Text-to-Image Diffusion Models...``), with the same first
+   author.
+
+So titles that only share a beginning are new papers (``Fast R-CNN`` and ``Faster R-CNN:
+Towards Real-Time Object Detection...``), and so are equal titles without a shared author.
+Every rule is answered from dictionaries (by identifier, by fingerprint, by each half of a
+title's words, by short title), so a lookup costs the same however large the library is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from .library import Record, decoded, fold_plain, ids_in_text, normalise_id
+from .model import Paper
+from .text import plain_text
+
+# Reasons, as the user reads them after "already in the library as KEY:".
+SAME_DOI = "same DOI"
+SAME_ARXIV = "same arXiv id"
+SAME_OPENREVIEW = "same OpenReview id"
+SAME_TITLE_FIRST_AUTHOR = "same title and first author"
+SAME_TITLE_AUTHOR = "same title and an author"
+PREPRINT_OF = "preprint of"
+SAME_TITLE_YEARS_APART = "same title and an author, years apart"
+ONE_WORD_APART = "title differs in one word"
+SAME_SHORT_TITLE = "same short title"
+
+ID_REASONS = {"doi": SAME_DOI, "arxiv": SAME_ARXIV, "openreview": SAME_OPENREVIEW}
+# Certain title matches, best first: the library's venue version before its preprint.
+_TITLE_RANK = {SAME_TITLE_FIRST_AUTHOR: 0, SAME_TITLE_AUTHOR: 1, PREPRINT_OF: 2}
+
+NEAR_MIN_WORDS = 4  # below this, one word is too much of a title to call the rest a match
+_NEGATIONS = frozenset("not no non without never nor none un anti beyond versus vs".split())
+_COMPARATIVES = frozenset({"er", "r", "est", "st"})  # fast/faster: a new claim, not a typo
+_WORD = re.compile(r"[a-z0-9]+")
+_BARE_TEX_SPECIAL = re.compile(r"(?<!\\)([%&])")
+_DIGIT = re.compile(r"\d")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A library entry a paper duplicates, and why; ``certain`` False: possibly."""
+
+    record: Record
+    reason: str
+    certain: bool
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Plain text -> its words folded to lower-case ASCII letters and digits."""
+    return tuple(_WORD.findall(fold_text(text)))
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ASCII: ``Matthäus`` -> ``matthaus``, ``α`` -> ``a``."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_ascii, text)  # unidecode is slow per character: only these
+    return text.lower()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _ascii(m: re.Match[str]) -> str:
+    return _unidecode(m.group())
+
+
+@lru_cache(maxsize=8192)
+def _unidecode(text: str) -> str:
+    from unidecode import unidecode
+
+    return str(unidecode(text))
+
+
+def title_words(title: str) -> tuple[str, ...]:
+    """A title in TeX (BibTeX, or listing text) -> its folded words, TeX decoded.
+
+    A bare ``%`` or ``&`` is taken as the character it is in a listing, not as TeX's comment
+    or alignment, which would lose the words after it.
+    """
+    if "%" in title or "&" in title:
+        title = _BARE_TEX_SPECIAL.sub(r"\\\1", title)
+    return words(decoded(title))
+
+
+def title_fingerprint(title: str) -> str:
+    """``{{Attention}} Is All You {N}eed.`` -> ``attentionisallyouneed``.
+
+    TeX decoded, braces dropped, folded to ASCII, case-folded, only letters and digits: two
+    spellings of one title have one fingerprint, and word breaks do not count (``Data Set``
+    and ``Dataset``).
+    """
+    return "".join(title_words(title))
+
+
+def _short(text: str) -> tuple[str, ...]:
+    """The words before a title's first colon, if there is one and something follows it."""
+    head, colon, tail = text.partition(":")
+    if not colon:
+        return ()
+    head_words = words(head)
+    return head_words if head_words and words(tail) else ()
+
+
+def family(name: str) -> str:
+    return fold_plain(name).lower()
+
+
+def paper_families(paper: Paper) -> tuple[str, ...]:
+    """The authors' family names, folded as the library's are (``others`` left out)."""
+    out = []
+    for person in paper.authors:
+        if person.literal == "others":
+            continue
+        folded = family(person.literal or person.family)
+        if folded:
+            out.append(folded)
+    return tuple(out)
+
+
+def paper_fingerprint_parts(paper: Paper) -> tuple[str, tuple[str, ...], int | None]:
+    """What the pipeline keeps per paper to match it later: title, family names, year.
+
+    The title is plain text rather than its fingerprint, because the possible-duplicate
+    rules need its words and its colon; :meth:`Index.match` takes it as it is.
+    """
+    return plain_text(paper.title), paper_families(paper), paper.year
+
+
+def record_for_paper(paper: Paper) -> Record:
+    """A paper as a Record, for :meth:`Index.add`: to find papers listed twice."""
+    return Record(
+        key=paper.key,
+        entry_type=paper.venue.entry_type,
+        title=plain_text(paper.title),
+        families=paper_families(paper),
+        year=paper.year,
+        ids=frozenset(),
+        origin=paper.origin,
+    )
+
+
+def _same_family(a: str, b: str) -> bool:
+    """``gool`` and ``vangool``, ``garcia`` and ``garciaperez``: one name ends or starts the
+    other (family names with particles or second surnames, written in full or not)."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and (long.endswith(short) or long.startswith(short))
+
+
+class _Authors:
+    """A paper's family names, prepared to be compared with many records' quickly."""
+
+    def __init__(self, families: Sequence[str]) -> None:
+        self.families = tuple(f for f in (family(name) for name in families) if f)
+        self.exact = frozenset(self.families)
+        # Where one name starts or ends another, their first (or last) four letters agree.
+        self.heads = frozenset(f[:4] for f in self.families if len(f) >= 4)
+        self.tails = frozenset(f[-4:] for f in self.families if len(f) >= 4)
+
+    def shared(self, theirs: Sequence[str]) -> bool:
+        exact = self.exact
+        for name in theirs:
+            if name in exact:
+                return True
+            if (name[:4] in self.heads or name[-4:] in self.tails) and any(
+                _same_family(name, ours) for ours in self.families
+            ):
+                return True
+        return False
+
+    def first_shared(self, theirs: Sequence[str]) -> bool:
+        return bool(self.families and theirs) and _same_family(self.families[0], theirs[0])
+
+
+def _years_close(record: Record, year: int | None) -> bool:
+    """At most a year apart; a preprint may be from any year before the paper's, or one after."""
+    if year is None or record.year is None:
+        return True
+    if record.preprint:
+        return record.year <= year + 1
+    return abs(record.year - year) <= 1
+
+
+def _similar_words(a: str, b: str) -> bool:
+    """Two forms of one word (generation/generator, toward/towards) or a one-letter typo."""
+    if _DIGIT.search(a) or _DIGIT.search(b):
+        return False  # EquiformerV2, Llama 2 / 3, ResNet-50: other papers
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if long.startswith(short):
+        ending = long[len(short) :]
+        return len(short) >= 3 and len(ending) <= 3 and ending not in _COMPARATIVES
+    stem = 0
+    while stem < len(short) and short[stem] == long[stem]:
+        stem += 1
+    if stem >= 4 and len(short) - stem <= 3 and len(long) - stem <= 3:
+        return True
+    return len(short) >= 5 and _one_edit(short, long)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter inserted, deleted, replaced, or two neighbours swapped (len(a) <= len(b))."""
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return a[i : i + 2] == b[i + 1 : i + 2] + b[i : i + 1] and a[i + 2 :] == b[i + 2 :]
+
+
+def one_word_apart(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Rule 4 on two titles' words (see the module docstring)."""
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if len(longer) - len(shorter) > 1 or len(shorter) < NEAR_MIN_WORDS:
+        return False
+    prefix = 0
+    while prefix < len(shorter) and shorter[prefix] == longer[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < len(shorter) - prefix and shorter[-1 - suffix] == longer[-1 - suffix]:
+        suffix += 1
+    if len(shorter) == len(longer):  # one word replaced
+        return prefix + suffix == len(shorter) - 1 and _similar_words(
+            shorter[prefix], longer[prefix]
+        )
+    if prefix + suffix != len(shorter):  # not one word added
+        return False
+    added = longer[prefix]
+    return added not in _NEGATIONS and not _DIGIT.search(added)
+
+
+def _halves(title_words: Sequence[str], n: int) -> tuple[int, int]:
+    """Keys of a title of ``n`` words: its first half and its second half, with ``n``.
+
+    One word changed, added or removed leaves one half intact, so a close title shares a
+    key with the original whichever word changed.
+    """
+    h = n // 2
+    return hash((n, *title_words[:h])), hash((-n, *title_words[len(title_words) - (n - h) :]))
+
+
+def _put(table: dict[T, Record | list[Record]], key: T, record: Record) -> None:
+    """One record per key is the rule, so a list only where keys collide (less memory)."""
+    held = table.get(key)
+    if held is None:
+        table[key] = record
+    elif isinstance(held, list):
+        held.append(record)
+    else:
+        table[key] = [held, record]
+
+
+def _get(table: dict[T, Record | list[Record]], key: T) -> Iterator[Record]:
+    held = table.get(key)
+    if held is None:
+        return iter(())
+    return iter(held) if isinstance(held, list) else iter((held,))
+
+
+def _ids(ids: Iterable[str]) -> Iterator[str]:
+    """Identifiers as given (``doi:...``, ``arxiv:...``, or a URL) in the normalised form."""
+    for given in ids:
+        kind, colon, value = given.partition(":")
+        if colon and kind in ID_REASONS:
+            normalised = normalise_id(kind, value)
+            if normalised:
+                yield normalised
+                continue
+        found: set[str] = set()
+        ids_in_text(given, found)
+        yield from sorted(found)
+
+
+class Index:
+    """The records of a library, looked up by identifier, title and title halves."""
+
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        self._by_id: dict[str, Record] = {}
+        self._by_title: dict[str, Record | list[Record]] = {}
+        self._by_half: dict[int, Record | list[Record]] = {}
+        self._by_short: dict[str, Record | list[Record]] = {}
+        self._size = 0
+        self.extend(records)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def extend(self, records: Iterable[Record]) -> None:
+        """Index many records (a whole library): faster than add() one by one."""
+        add = self.add
+        for record in records:
+            add(record)
+
+    def add(self, record: Record) -> None:
+        """Index one more record (a library entry, or a paper read before: see record_for_paper)."""
+        self._size += 1
+        for i in record.ids:
+            self._by_id.setdefault(i, record)
+        title = words(record.title)
+        if not title:
+            return
+        _put(self._by_title, "".join(title), record)
+        if len(title) >= NEAR_MIN_WORDS:
+            first, second = _halves(title, len(title))
+            _put(self._by_half, first, record)
+            _put(self._by_half, second, record)
+        if ":" in record.title and (short := _short(record.title)):
+            _put(self._by_short, "".join(short), record)
+
+    def match(
+        self,
+        title: str,
+        families: Sequence[str],
+        year: int | None,
+        ids: Iterable[str] = (),
+    ) -> Match | None:
+        """The library entry this paper duplicates, certainly or possibly; None if it is new.
+
+        ``title`` is plain text (:func:`paper_fingerprint_parts` gives it); ``families`` are
+        the authors' family names in order; ``ids`` are identifiers (``doi:10....``,
+        ``arxiv:2301.01234``, ``openreview:...`` or URLs).
+        """
+        for i in _ids(ids):
+            record = self._by_id.get(i)
+            if record is not None:
+                return Match(record, ID_REASONS[i.partition(":")[0]], True)
+        title_words = words(title)
+        if not title_words:
+            return None
+        ours = _Authors(families)
+        fingerprint = "".join(title_words)
+        best: tuple[int, Record, str] | None = None
+        apart: Record | None = None
+        for record in _get(self._by_title, fingerprint):
+            if not ours.shared(record.families):
+                continue
+            if not _years_close(record, year):
+                apart = apart or record
+                continue
+            reason = self._title_reason(record, ours)
+            rank = _TITLE_RANK[reason]
+            if best is None or rank < best[0]:
+                best = (rank, record, reason)
+        if best is not None:
+            return Match(best[1], best[2], True)
+        if apart is not None:
+            return Match(apart, SAME_TITLE_YEARS_APART, False)
+        return self._possible(title, title_words, ours, year)
+
+    @staticmethod
+    def _title_reason(record: Record, ours: _Authors) -> str:
+        if record.preprint:
+            return PREPRINT_OF
+        if ours.first_shared(record.families):
+            return SAME_TITLE_FIRST_AUTHOR
+        return SAME_TITLE_AUTHOR
+
+    def _possible(
+        self, title: str, title_words: tuple[str, ...], ours: _Authors, year: int | None
+    ) -> Match | None:
+        def plausible(record: Record) -> bool:
+            return _years_close(record, year) and ours.shared(record.families)
+
+        def same_first_author(record: Record) -> bool:
+            return ours.first_shared(record.families)
+
+        n = len(title_words)
+        for size in (n - 1, n, n + 1):
+            if size < NEAR_MIN_WORDS:
+                continue
+            for key in _halves(title_words, size):
+                for record in _get(self._by_half, key):
+                    if plausible(record) and one_word_apart(title_words, words(record.title)):
+                        return Match(record, ONE_WORD_APART, False)
+        # A short title says less, so it takes the first author too, not any author.
+        for record in _get(self._by_short, "".join(title_words)):
+            if same_first_author(record) and _years_close(record, year):
+                return Match(record, SAME_SHORT_TITLE, False)
+        if ":" in title and (short := _short(title)):
+            for record in _get(self._by_title, "".join(short)):
+                if same_first_author(record) and _years_close(record, year):
+                    return Match(record, SAME_SHORT_TITLE, False)
+        return None
