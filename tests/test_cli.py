@@ -139,22 +139,25 @@ def test_errors_are_one_line_exit_1_no_traceback(
     assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*.tmp")) == []
 
 
-def test_existing_output_is_never_replaced_silently(tmp_path: Path) -> None:
+def test_existing_output_is_merged_into_never_replaced(tmp_path: Path) -> None:
     out = tmp_path / "refs.bib"
-    out.write_text("@misc{mine, title = {Mine}}\n")
+    out.write_text("@misc{mine, title = {Mine}}")  # no final newline
     code, _, stderr = run(str(EXAMPLE), "-o", str(out))
-    assert code == 1 and "exists and differs" in stderr
-    assert out.read_text() == "@misc{mine, title = {Mine}}\n"
+    assert code == 0 and f"added 25 papers to {out}" in stderr
+    merged = out.read_text()
+    assert merged.startswith("@misc{mine, title = {Mine}}\n\n@inproceedings{gal2023image,\n")
+    assert merged.count("@inproceedings{") == 25
     code, _, _ = run(str(EXAMPLE), "-o", str(out), "--overwrite")
     assert code == 0 and out.read_text().startswith("@inproceedings{gal2023image,")
 
 
-def test_rerun_into_an_identical_file_changes_nothing(tmp_path: Path) -> None:
+def test_running_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     out = tmp_path / "refs.bib"
     assert run(str(EXAMPLE), "-o", str(out))[0] == 0
     before = out.stat().st_mtime_ns
     code, _, stderr = run(str(EXAMPLE), "-o", str(out))
-    assert code == 0 and "already up to date" in stderr
+    assert code == 0 and f"{out}: nothing new, left as it was" in stderr
+    assert "skipped #1 'An Image is Worth One Word" in stderr
     assert out.stat().st_mtime_ns == before
 
 
@@ -194,3 +197,46 @@ def test_strict_turns_warnings_into_errors_and_writes_nothing(tmp_path: Path) ->
         " (--strict)\n"
     )
     assert not out.exists()
+
+
+def test_no_header_needs_venue_and_year(tmp_path: Path) -> None:
+    path = listing(tmp_path, "#1 A Title [PDF]\nAuthors: Ann Li\n")
+    code, _, stderr = run(path)
+    assert code == 1
+    assert stderr == (
+        f"bibexport: {path}:1: no header line like 'ICLR.2023 - Poster'; "
+        "add one or give --venue and --year\n"
+    )
+    code, stdout, _ = run(path, "--venue", "ICLR", "--year", "2023")
+    assert code == 0 and "booktitle = {The Eleventh International Conference" in stdout
+
+
+def test_a_50_mb_single_line_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("ICLR.2023\n#1 T [PDF]\nAuthors: Ann Li\n" + "word " * 10_000_000 + "\n")
+    out = tmp_path / "r.bib"
+    code, _, _ = run(str(path), "-o", str(out), "-q")
+    assert code == 0 and out.stat().st_size > 50_000_000
+
+
+def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
+    path = listing(
+        tmp_path, "ICLR.2023\n#1 A\x1b[31mRed\x07 Title [PDF]\nAuthors: Ann\x01 Li\nX\x0cY\n"
+    )
+    code, stdout, _ = run(path, "-q")
+    assert code == 0
+    assert "title = {A [{31mRed} Title}," in stdout
+    assert all(c in "\n" or c.isprintable() for c in stdout)
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["missing.txt", "--debug"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, Exception)
+    assert "no such file" in str(result.exception)
+
+
+def test_an_output_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    code, _, stderr = run(str(EXAMPLE), "-o", "/proc/refs.bib")
+    assert code == 1
+    assert stderr.startswith("bibexport: /proc/refs.bib: cannot write in /proc:")

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from . import __version__
 from .errors import BibexportError, Problem
 from .formats import format_names
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .pipeline import Summary
 
 EPILOG = """\b
 Examples:
@@ -72,7 +76,30 @@ def _warn(problem: Problem) -> None:
     help="JabRef-style key pattern, e.g. '[auth:lower][year][veryshorttitle:lower]'.",
 )
 @click.option("--encoding", metavar="NAME", help="Encoding of the listings (default UTF-8).")
-@click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace an existing output file instead of merging into it.",
+)
+@click.option(
+    "--dedup-against",
+    "dedup_against",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="LIB",
+    help="Skip papers already in LIB (.bib, .ris, CSL .json); LIB is never written. Repeatable.",
+)
+@click.option(
+    "--skip-possible", is_flag=True, help="Skip possible duplicates too, not only certain ones."
+)
+@click.option("--dry-run", is_flag=True, help="Write nothing; report what would be added.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.json",
+    help="Write what was added and skipped, and why, as JSON.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (nothing is written).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress line.")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
@@ -88,6 +115,10 @@ def main(
     key_pattern: str | None,
     encoding: str | None,
     overwrite: bool,
+    dedup_against: Sequence[str],
+    skip_possible: bool,
+    dry_run: bool,
+    report_path: str | None,
     strict: bool,
     quiet: bool,
     debug: bool,
@@ -98,7 +129,7 @@ def main(
     one batch with keys unique across them.
     """
     from .normalise import VenueOverride
-    from .pipeline import Options, Target, convert
+    from .pipeline import Options, Target, convert, write_report
 
     signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
     progress = Progress(_size(listings))
@@ -111,11 +142,16 @@ def main(
             venue=VenueOverride(venue=venue, year=year, booktitle=booktitle),
             encoding=encoding,
             overwrite=overwrite,
+            dedup_against=tuple(dedup_against),
+            skip_possible=skip_possible,
+            dry_run=dry_run,
             strict=strict,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update
         )
+        if report_path:
+            write_report(report_path, summary)
     except BibexportError as exc:
         progress.close()
         if debug:
@@ -132,6 +168,17 @@ def main(
     if not quiet:
         for note in summary.notes:
             click.echo(f"bibexport: {note}", err=True)
-        if summary.written:
-            written = ", ".join(summary.written)
-            click.echo(f"bibexport: wrote {summary.papers} papers to {written}", err=True)
+        _print_summary(summary, dry_run)
+
+
+def _print_summary(summary: Summary, dry_run: bool) -> None:
+    for skipped in summary.skipped:
+        click.echo(f"bibexport: skipped {skipped.describe()}", err=True)
+    for possible in summary.possible:
+        click.echo(f"bibexport: added, but possibly a duplicate: {possible.describe()}", err=True)
+    there = f" ({len(summary.skipped)} already there)" if summary.skipped else ""
+    if dry_run:
+        click.echo(f"bibexport: --dry-run: would add {summary.papers} papers{there}", err=True)
+    for path in summary.written:
+        verb = "added" if path in summary.merged else "wrote"
+        click.echo(f"bibexport: {verb} {summary.papers} papers to {path}{there}", err=True)

@@ -69,6 +69,14 @@ class AtomicOutput:
                 if not a:
                     return True
 
+    def write_bytes(self, data: bytes) -> None:
+        """Bytes kept exactly as they were (an existing library's), without newline changes."""
+        try:
+            self.stream.flush()
+            self.stream.buffer.write(data)
+        except OSError as exc:
+            raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
+
     def write(self, text: str) -> None:
         try:
             self.stream.write(text)

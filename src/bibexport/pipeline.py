@@ -1,21 +1,28 @@
-"""convert(): read listing -> normalise -> keys -> write. The only place the order lives.
+"""convert(): read listing -> normalise -> dedup -> keys -> write. The only place the order lives.
 
 Papers stream through one at a time: every output is written as each paper passes, and what
-stays in memory per paper is its key.
+stays in memory per paper is its key and fingerprint.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from .errors import InputError, OutputError, Problem
+from .append import Existing, folder_lock, read_existing
+from .errors import InputError, Problem
 from .formats import Format, WriteOptions, get_format
 from .formats.listing import ListingReader
 from .keys import KeyAssigner
 from .model import Paper
 from .normalise import VenueOverride, normalise, resolve_venue
-from .output import STDOUT, AtomicOutput
+from .output import STDOUT, AtomicOutput, resolve_target
+
+if TYPE_CHECKING:
+    from .dedup import Index
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,9 @@ class Options:
     encoding: str | None = None
     overwrite: bool = False
     strict: bool = False  # warnings are errors: the run stops and nothing is written
+    dedup_against: tuple[str, ...] = ()  # libraries to skip papers of; never written
+    skip_possible: bool = False  # possible duplicates are skipped too, not only certain ones
+    dry_run: bool = False  # decide and report, write nothing
 
 
 @dataclass(slots=True)
@@ -48,6 +58,9 @@ class Summary:
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # files created or replaced
+    merged: list[str] = field(default_factory=list)  # of those, the ones merged into
+    skipped: list[Skipped] = field(default_factory=list)  # already there: not written
+    possible: list[Skipped] = field(default_factory=list)  # written, but may be duplicates
 
 
 Report = Callable[[Problem], None]
@@ -88,6 +101,100 @@ def read_papers(
             )
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A paper not written because a library (or the input itself) already holds it."""
+
+    paper: Paper
+    key: str
+    where: str  # "refs.bib:12"
+    reason: str
+    certain: bool
+
+    def describe(self) -> str:
+        number = f"#{self.paper.number} " if self.paper.number is not None else ""
+        return f"{number}{self.paper.title!r}: {self.key} ({self.where}), {self.reason}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "number": self.paper.number,
+            "title": self.paper.title,
+            "listing": str(self.paper.origin),
+            "existing_key": self.key,
+            "existing": self.where,
+            "reason": self.reason,
+        }
+
+
+class _Outputs:
+    """Every target's writer and temp file; an existing library gets its bytes first."""
+
+    def __init__(self, targets: Sequence[Target], options: Options, merging: dict[str, Existing]):
+        self.targets = targets
+        self.merging = merging
+        self.dry_run = options.dry_run
+        self.writers = []
+        for t in targets:
+            existing = merging.get(t.path)
+            appending = existing is not None and not existing.empty
+            self.writers.append(
+                t.format.writer(WriteOptions(unicode=options.unicode, appending=appending))
+            )
+        self.outputs: list[AtomicOutput] = []
+
+    def open(self) -> None:
+        if self.dry_run:
+            return
+        for target, writer in zip(self.targets, self.writers, strict=True):
+            existing = self.merging.get(target.path)
+            newline = existing.newline if existing else target.format.newline
+            out = AtomicOutput(target.path, newline)
+            self.outputs.append(out)
+            if existing is not None:
+                out.write_bytes(existing.prefix)
+            out.write(writer.begin())
+
+    def entry(self, paper: Paper, collect: Report) -> None:
+        for i, writer in enumerate(self.writers):
+            text = writer.entry(paper)
+            if self.outputs:
+                self.outputs[i].write(text)
+            for problem in writer.problems:
+                collect(problem)
+            writer.problems.clear()
+
+    def close(self, collect: Report) -> None:
+        for i, (target, writer) in enumerate(zip(self.targets, self.writers, strict=True)):
+            text = writer.end()
+            for problem in writer.problems:
+                collect(problem)
+            if self.outputs:
+                self.outputs[i].write(text)
+                existing = self.merging.get(target.path)
+                if existing is not None:
+                    self.outputs[i].write_bytes(existing.suffix)
+
+    def abort(self) -> None:
+        for out in self.outputs:
+            out.abort()
+
+
+def _load_libraries(paths: Sequence[str], collect: Report) -> tuple[Index, set[str]]:
+    from .dedup import Index
+    from .library import read_library
+
+    index = Index()
+    keys: set[str] = set()
+    for path in paths:
+        library = read_library(path)
+        for problem in library.problems:
+            collect(problem)
+        for record in library.records:
+            index.add(record)
+        keys |= library.keys
+    return index, keys
+
+
 def convert(
     listings: Sequence[str],
     targets: Sequence[Target],
@@ -95,7 +202,11 @@ def convert(
     report: Report | None = None,
     tick: Tick | None = None,
 ) -> Summary:
-    """Convert listings into every target in one pass; all outputs appear, or none changes."""
+    """Convert listings into every target in one pass; all outputs appear, or none changes.
+
+    A target that exists is merged into: papers it (or a ``dedup_against`` library) already
+    holds are skipped, new ones are appended, and its existing bytes stay as they were.
+    """
     summary = Summary()
 
     def collect(problem: Problem) -> None:
@@ -105,52 +216,89 @@ def convert(
         if report is not None:
             report(problem)
 
-    keys = KeyAssigner(options.key_pattern)
-    write_options = WriteOptions(unicode=options.unicode)
-    writers = [t.format.writer(write_options) for t in targets]
-    outputs: list[AtomicOutput] = []
+    files = [t.path for t in targets if t.path != STDOUT]
+    with contextlib.ExitStack() as locks:
+        for folder in sorted({os.path.dirname(os.path.abspath(resolve_target(p))) for p in files}):
+            locks.enter_context(folder_lock(folder))
+        merging = {
+            t.path: read_existing(t.path, t.format.name)
+            for t in targets
+            if t.path != STDOUT and os.path.exists(t.path) and not options.overwrite
+        }
+        libraries = [*options.dedup_against, *merging]
+        index, taken = _load_libraries(libraries, collect) if libraries else (None, set())
+        _run(listings, targets, options, merging, index, taken, collect, summary, tick)
+    return summary
+
+
+def _run(
+    listings: Sequence[str],
+    targets: Sequence[Target],
+    options: Options,
+    merging: dict[str, Existing],
+    index: Index | None,
+    taken: set[str],
+    collect: Report,
+    summary: Summary,
+    tick: Tick | None,
+) -> None:
+    from .dedup import Index, paper_fingerprint_parts, record_for_paper
+
+    index = index if index is not None else Index()
+    keys = KeyAssigner(options.key_pattern, taken=taken)
+    outputs = _Outputs(targets, options, merging)
     try:
-        for target in targets:
-            outputs.append(AtomicOutput(target.path, target.format.newline))
-        for writer, out in zip(writers, outputs, strict=True):
-            out.write(writer.begin())
+        outputs.open()
         for paper in read_papers(listings, options, collect, summary, tick):
+            match = index.match(*paper_fingerprint_parts(paper))
+            if match is not None:
+                where = str(match.record.origin)
+                skipped = Skipped(paper, match.record.key, where, match.reason, match.certain)
+                if match.certain or options.skip_possible:
+                    summary.skipped.append(skipped)
+                    continue
+                summary.possible.append(skipped)
             paper = replace(paper, key=keys.assign(paper))
+            index.add(record_for_paper(paper))
             summary.papers += 1
-            for writer, out in zip(writers, outputs, strict=True):
-                out.write(writer.entry(paper))
-                for problem in writer.problems:
-                    collect(problem)
-                writer.problems.clear()
-        for writer, out in zip(writers, outputs, strict=True):
-            out.write(writer.end())
-            for problem in writer.problems:
-                collect(problem)
+            outputs.entry(paper, collect)
+        outputs.close(collect)
     except BaseException:
-        for out in outputs:
-            out.abort()
+        outputs.abort()
         raise
-    changed = []
-    for out in outputs:  # decide for every output before replacing any
-        if options.overwrite or not out.exists():
-            changed.append(out)
-        elif out.same_as_existing():
-            out.abort()
-            summary.notes.append(f"{out.path} is already up to date")
-        else:
-            for other in outputs:
-                other.abort()
-            raise OutputError(
-                f"{out.path} exists and differs; bibexport does not replace a file you have "
-                "without --overwrite"
-            )
+    _commit(outputs, options, summary)
+
+
+def _commit(outputs: _Outputs, options: Options, summary: Summary) -> None:
+    """Replace every changed output, or none: a merge that adds nothing leaves the file alone."""
+    if outputs.dry_run:
+        return
     try:
-        for out in changed:
+        for target, out in zip(outputs.targets, outputs.outputs, strict=True):
+            if target.path in outputs.merging and summary.papers == 0:
+                out.abort()
+                summary.notes.append(f"{target.path}: nothing new, left as it was")
+                continue
             out.commit()
             if out.path != STDOUT:
                 summary.written.append(out.path)
+            if target.path in outputs.merging:
+                summary.merged.append(target.path)
     except BaseException:
-        for out in outputs:
-            out.abort()
+        outputs.abort()
         raise
-    return summary
+
+
+def write_report(path: str, summary: Summary) -> None:
+    """``--report``: what was added, skipped and possibly duplicated, as JSON (atomically)."""
+    import json
+
+    report = {
+        "added": summary.papers,
+        "written": summary.written,
+        "skipped": [s.as_json() for s in summary.skipped],
+        "possible_duplicates": [s.as_json() for s in summary.possible],
+        "warnings": [str(p) for p in summary.problems],
+    }
+    with AtomicOutput(path) as out:
+        out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

@@ -22,13 +22,22 @@ if TYPE_CHECKING:
 _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def strip_invisible(text: str) -> str:
     """Drop zero-width spaces, soft hyphens and bidi controls."""
     return _INVISIBLE.sub("", text)
 
 
 def collapse_space(text: str) -> str:
-    """One ASCII space for any run of whitespace (NBSP and tabs included); NFC; trimmed."""
+    """One ASCII space for any run of whitespace (NBSP and tabs included); NFC; trimmed.
+
+    Control characters (escape, bell, NUL...) become spaces too: copied from a web page they
+    mean nothing, and in a .bib they would reach LaTeX as invalid characters.
+    """
+    if not text.isprintable():
+        text = _CONTROL_CHARS.sub(" ", text)
     if text.isascii():
         return " ".join(text.split())  # str.split() knows every Unicode space, at C speed
     text = " ".join(strip_invisible(text).split())
