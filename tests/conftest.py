@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +36,16 @@ def require_program(name: str) -> str:
             pytest.fail(f"{name} is not installed, and CI must run this test")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+@pytest.fixture(scope="module")
+def example_papers() -> list[Any]:
+    """The example listing's papers with their keys, as every writer receives them."""
+    from dataclasses import replace
+
+    from bibexport.keys import KeyAssigner
+    from bibexport.pipeline import Options, Summary, read_papers
+
+    keys = KeyAssigner()
+    papers = read_papers([str(EXAMPLE)], Options(), lambda problem: None, Summary())
+    return [replace(p, key=keys.assign(p)) for p in papers]

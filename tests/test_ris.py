@@ -15,28 +15,14 @@ from hypothesis import strategies as st
 
 from bibexport.formats import WriteOptions, get_format
 from bibexport.formats.ris import Writer
-from bibexport.keys import KeyAssigner
 from bibexport.model import Origin, Paper, Person, Venue
-from bibexport.pipeline import Options, Summary, Target, convert, read_papers
-from bibexport.text import collapse_space, tex_to_text, to_bibtex
+from bibexport.pipeline import Target, convert
 
 from .conftest import EXAMPLE
+from .papers import ICLR, TMLR, expected_text
 
 # A tag line as Zotero's RIS translator recognises one (RIS.js, risFormat).
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
-ICLR = Venue(
-    short="ICLR",
-    year=2023,
-    container_title="The Eleventh International Conference on Learning Representations",
-    publisher="OpenReview.net",
-)
-TMLR = Venue(
-    short="TMLR",
-    year=2023,
-    container_title="Transactions on Machine Learning Research",
-    issn="2835-8856",
-    entry_type="article",
-)
 
 
 def paper(**fields: Any) -> Paper:
@@ -57,12 +43,6 @@ def write(papers: list[Paper]) -> str:
     return writer.begin() + "".join(map(writer.entry, papers)) + writer.end()
 
 
-def expected_text(listing_text: str) -> str:
-    """What a reader must get for listing text: its TeX read back, on one line."""
-    text = tex_to_text(to_bibtex(listing_text, ascii_only=False))
-    return collapse_space("".join(" " if unicodedata.category(c) == "Cc" else c for c in text))
-
-
 def expected_author(person: Person) -> str:
     """The RIS name form: ``Family, Given[, Suffix]`` with the particle in the family."""
     if person.literal:
@@ -80,13 +60,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("example") / "example.ris"
     convert([str(EXAMPLE)], [Target(str(path), get_format("ris"))])
     return path
-
-
-@pytest.fixture(scope="module")
-def example_papers() -> list[Paper]:
-    keys = KeyAssigner()
-    papers = read_papers([str(EXAMPLE)], Options(), lambda problem: None, Summary())
-    return [replace(p, key=keys.assign(p)) for p in papers]
 
 
 # --- the example listing ---------------------------------------------------------------------
