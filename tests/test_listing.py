@@ -224,3 +224,12 @@ def test_any_text_gives_papers_or_an_input_error(tmp_path: Path, lines: list[str
         assert exc.source == str(path) and "\n" not in str(exc)
     else:
         assert entries and all(e.number >= 0 for e in entries)
+
+
+def test_empty_title_is_a_warning_with_the_line(tmp_path: Path) -> None:
+    reader = read(tmp_path, "ICLR.2023\n#1 [PDF] [Copy]\nAuthors: Ann Li\nText.\n")
+    (entry,) = reader.entries_list  # type: ignore[attr-defined]
+    assert entry.title == ""
+    assert [str(p) for p in reader.problems] == [
+        f"{tmp_path / 'l.txt'}:2: paper #1 has no title; it is kept with an empty title"
+    ]
