@@ -107,6 +107,10 @@ _PLAIN_GROUP = re.compile(  # the literal "{" first lets the regex engine skip t
 )
 _BRACES_ONLY = re.compile(r"[^{}]+")
 _ENDS_WITH_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)\s*$", re.DOTALL)
+_ACCENT_FIRST = re.compile(r"\\(?:['`^\"~=.]|[uvHcdbrkt](?![A-Za-z]))")
+# text.tex_to_text's first step, the same patterns: ``words" and `words' become quotes.
+_MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
+_SINGLE_QUOTES = re.compile(r"(?<![`\\])`([^`'\\\n]+)'(?!')")
 _GROUP_TEXT = itemgetter(1)  # a C-level callable for re.sub, faster than the template r"\1"
 
 
@@ -150,7 +154,7 @@ def _unwrap(tex: str) -> str:
     if (
         tex[:1] == "{"
         and tex[-1:] == "}"
-        and tex[1:2] != "\\"  # {\`\CYRE} is one letter; unbraced, pylatexenc reads two
+        and not _ACCENT_FIRST.match(tex, 1)  # {\`\CYRE} is one letter; unbraced, two
         and _ENDS_WITH_COMMAND.search(tex, 0, len(tex) - 1) is None  # {a\v }: no argument
         and "\\{" not in tex
         and "\\}" not in tex
@@ -184,16 +188,20 @@ def decoded(tex: str) -> str:
         or "`" in tex
     ):
         return tex if tex.isascii() else unicodedata.normalize("NFC", tex)  # as tex_to_text
-    if "`" in tex or (("{" in tex or "}" in tex) and not _balanced(tex)):
-        # tex_to_text pairs `quotes' on the raw text, braces included; and unbalanced braces
-        # are pylatexenc's to cope with, whichever way it does
-        return tex_to_text(tex)
+    if ("{" in tex or "}" in tex) and not _balanced(tex):
+        return tex_to_text(tex)  # unbalanced: pylatexenc's to cope with, whichever way it does
+    if "`" in tex:  # quotes first, on the raw text with its braces, as tex_to_text does
+        if "$" in tex or "?`" in tex or "!`" in tex:
+            return tex_to_text(tex)  # in math a backtick is no quote; ?` and !` are ¿ and ¡
+        quoted = _SINGLE_QUOTES.sub("\u2018\\1\u2019", _MIXED_QUOTES.sub("\u201c\\1\u201d", tex))
+        quoted = quoted.replace("``", "\u201c")  # its ligature, wherever it stands
+        if "`" in quoted:
+            return tex_to_text(tex)  # a backtick left alone: an accent, or {`}
+        tex = quoted  # no backtick left, so tex_to_text will not pair quotes again
     if "$" in tex:  # math is its own world: plain groups go only outside it
         if "{" in tex and "$$" not in tex and tex.count("$") % 2 == 0:
             pieces = _MATH.split(tex)
-            pieces[::2] = [
-                _PLAIN_GROUP.sub(_plain_group, p) if "{" in p else p for p in pieces[::2]
-            ]
+            pieces[::2] = [_PLAIN_GROUP.sub(_plain_group, text) for text in pieces[::2]]
             tex = "".join(pieces)
         return tex_to_text(tex)
     if "\\" in tex:
@@ -208,7 +216,6 @@ def decoded(tex: str) -> str:
         or "{" in checked
         or "}" in checked
         or "$" in checked
-        or "`" in checked
         or "%" in checked  # a comment to pylatexenc
         or "&" in checked  # an alignment tab
     ):
@@ -292,7 +299,10 @@ _ACCENTED = re.compile(
 )
 
 
-_COMMAND_BEFORE = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z])\s*$")
+# A command that takes what follows as its argument: a control word (spaces after it are
+# eaten), or an accent; not \% or \& and the like, which take nothing.
+_ACCENT_BEFORE = re.compile(r"\\(?:[uvHcdbrkt]|['`^\"~=.])\s*$")
+_COMMAND_BEFORE = re.compile(r"(?:\\[A-Za-z]+\s*|\\['`^\"~=.])$")
 
 
 @lru_cache(maxsize=4096)
@@ -310,7 +320,10 @@ def _accent_text(tex: str) -> str:
 
 
 def _accented(m: re.Match[str]) -> str:
-    if _COMMAND_BEFORE.search(m.string, max(m.start() - 40, 0), m.start()):
+    start = max(m.start() - 40, 0)
+    if _ACCENT_BEFORE.search(m.string, start, m.start()):
+        return m.group()  # an accent on an accent (\v \"a): pylatexenc's own way, unchanged
+    if _COMMAND_BEFORE.search(m.string, start, m.start()):
         # an argument (\u{\d{a}}), or after a command name that a letter would lengthen
         # (\CYRZH\"a): in braces, as the TeX was
         return "{" + _accent_text(m.group()) + "}"
