@@ -44,8 +44,9 @@ def ris_name(person: Person) -> str:
         return ""
     if person.literal:
         return plain_text(person.literal)
-    family = plain_text(person.full_family) or plain_text(person.given)
-    given = plain_text(person.given) if person.full_family else ""
+    family, given = plain_text(person.full_family), plain_text(person.given)
+    if not family:  # a given name alone is the name's only field
+        family, given = given, ""
     suffix = plain_text(person.suffix)
     if suffix:
         return f"{family}, {given}, {suffix}"
