@@ -292,6 +292,28 @@ def test_one_word_apart(a: str, b: str, close: bool) -> None:
     assert one_word_apart(b.split(), a.split()) is close
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdefgh"), min_size=4, max_size=14),
+    st.data(),
+)
+def test_a_title_one_word_away_shares_a_key(title: list[str], data: st.DataObject) -> None:
+    """Whatever word changes, is added or removed, the lookup finds the title's bucket."""
+    edit = data.draw(st.sampled_from(["replace", "add", "remove"]))
+    i = data.draw(st.integers(0, len(title) - (edit != "add")))
+    near = list(title)
+    if edit == "replace":
+        near[i] = "z"
+    elif edit == "add":
+        near.insert(i, "z")
+    else:
+        del near[i]
+    stored = set(dedup._thirds(tuple(title), len(title)))
+    sizes = (len(near) - 1, len(near), len(near) + 1)
+    looked_up = {key for n in sizes for key in dedup._thirds(tuple(near), n)}
+    assert stored & looked_up
+
+
 def test_matching_cost_does_not_grow_with_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
     """Candidates come from dictionaries: a bigger library means no more comparisons."""
     rng = random.Random(7)

@@ -18,11 +18,10 @@ holds decides.
    library holds both the venue version and the preprint, the venue version is named.
 
 Those are certain duplicates. These are *possible* duplicates, reported and still added
-unless ``--skip-possible`` is given; each needs a shared author and years at most one apart
-(a preprint: any earlier year) as well:
+unless ``--skip-possible`` is given:
 
 3. **Same title, years apart**: rule 2 but for the years (a journal version under the same
-   title, or a wrong year).
+   title, or a wrong year). Rules 4 and 5 need a shared author and close years, as rule 2.
 4. **Title differs in one word**: both titles have at least four words, and one word is
    added, removed, or replaced by another form of it (``Generator`` and ``Generation``,
    ``Toward`` and ``Towards``, ``Network`` and ``Networks``) or by the same word with a
@@ -35,8 +34,8 @@ unless ``--skip-possible`` is given; each needs a shared author and years at mos
 
 So titles that only share a beginning are new papers (``Fast R-CNN`` and ``Faster R-CNN:
 Towards Real-Time Object Detection...``), and so are equal titles without a shared author.
-Every rule is answered from dictionaries (by identifier, by fingerprint, by each half of a
-title's words, by short title), so a lookup costs the same however large the library is.
+Every rule is answered from dictionaries (by identifier, by fingerprint, by each two thirds of
+a title's words, by short title), so a lookup costs the same however large the library is.
 """
 
 from __future__ import annotations
@@ -273,14 +272,22 @@ def one_word_apart(a: Sequence[str], b: Sequence[str]) -> bool:
     return added not in _NEGATIONS and not _DIGIT.search(added)
 
 
-def _halves(title_words: Sequence[str], n: int) -> tuple[int, int]:
-    """Keys of a title of ``n`` words: its first half and its second half, with ``n``.
+def _thirds(title_words: tuple[str, ...], n: int) -> tuple[int, int, int]:
+    """Keys of a title of ``n`` words: each two of its three thirds, with ``n``.
 
-    One word changed, added or removed leaves one half intact, so a close title shares a
-    key with the original whichever word changed.
+    One word changed, added or removed leaves two thirds intact, so a title one word away
+    shares a key with this one whichever word it was. ``title_words`` may be a word longer or
+    shorter than ``n`` (a query for a title one word away): the thirds after the changed word
+    are then taken shifted, from the end.
     """
-    h = n // 2
-    return hash((n, *title_words[:h])), hash((-n, *title_words[len(title_words) - (n - h) :]))
+    a, b = n // 3, 2 * n // 3
+    shift = len(title_words) - n
+    first, last = title_words[:a], title_words[b + shift :]
+    return (
+        hash((n, first, title_words[a:b])),
+        hash((n, first, None, last)),
+        hash((n, title_words[a + shift : b + shift], last)),
+    )
 
 
 def _put(table: dict[T, Record | list[Record]], key: T, record: Record) -> None:
@@ -321,7 +328,7 @@ class Index:
     def __init__(self, records: Iterable[Record] = ()) -> None:
         self._by_id: dict[str, Record] = {}
         self._by_title: dict[str, Record | list[Record]] = {}
-        self._by_half: dict[int, Record | list[Record]] = {}
+        self._by_thirds: dict[int, Record | list[Record]] = {}
         self._by_short: dict[str, Record | list[Record]] = {}
         self._size = 0
         self.extend(records)
@@ -345,9 +352,8 @@ class Index:
             return
         _put(self._by_title, "".join(title), record)
         if len(title) >= NEAR_MIN_WORDS:
-            first, second = _halves(title, len(title))
-            _put(self._by_half, first, record)
-            _put(self._by_half, second, record)
+            for key in _thirds(title, len(title)):
+                _put(self._by_thirds, key, record)
         if ":" in record.title and (short := _short(record.title)):
             _put(self._by_short, "".join(short), record)
 
@@ -412,8 +418,8 @@ class Index:
         for size in (n - 1, n, n + 1):
             if size < NEAR_MIN_WORDS:
                 continue
-            for key in _halves(title_words, size):
-                for record in _get(self._by_half, key):
+            for key in _thirds(title_words, size):
+                for record in _get(self._by_thirds, key):
                     if plausible(record) and one_word_apart(title_words, words(record.title)):
                         return Match(record, ONE_WORD_APART, False)
         # A short title says less, so it takes the first author too, not any author.

@@ -299,9 +299,9 @@ _ACCENTED = re.compile(
 )
 
 
+_ACCENT_BEFORE = re.compile(r"\\(?:[uvHcdbrkt]|['`^\"~=.])\s*$")
 # A command that takes what follows as its argument: a control word (spaces after it are
 # eaten), or an accent; not \% or \& and the like, which take nothing.
-_ACCENT_BEFORE = re.compile(r"\\(?:[uvHcdbrkt]|['`^\"~=.])\s*$")
 _COMMAND_BEFORE = re.compile(r"(?:\\[A-Za-z]+\s*|\\['`^\"~=.])$")
 
 
@@ -591,13 +591,6 @@ class _Families:
             if len(self._lasts) < self._LIMIT:
                 self._lasts[last] = folded
         return folded
-
-
-def bibtex_family(person: str) -> str:
-    """One BibTeX name -> its family name folded to ASCII letters and digits, lower case."""
-    if person.strip().lower() == "others":
-        return ""  # "and others": the list was cut, it is no one's name
-    return fold_plain(decoded(" ".join(last_part(person)))).lower()
 
 
 def _quick_last(person: str) -> str | None:
@@ -910,6 +903,8 @@ def _entry_pattern(close: str, guarded: bool = True) -> re.Pattern[str]:
 def _block_pattern() -> re.Pattern[str]:
     """The next block start (or % comment line) and, for a ``{`` entry, the whole entry.
 
+    A block starts at "@type{" anywhere outside a block, as in BibTeX and bibtexparser; but a
+    line whose first character (after spaces) is "%" is a comment, as for biber and JabRef.
     Searched only up to the next line that starts a block (see _BibReader.feed).
     """
     entry = _entry_pattern("}", guarded=False).pattern
@@ -927,9 +922,6 @@ _SKIP_BLOCK = {
     "}": re.compile(rf"{_BODY}\}}", _A),
     ")": re.compile(rf"(?:[^(){{}}\n]++|\{{{_BODY}\}}|{_NEWLINE_OK})*+\)", _A),
 }
-# A block starts at "@type{" anywhere outside a block (as in BibTeX and bibtexparser), but a
-# line whose first character is "%" is a comment here (as for biber and JabRef).
-_TOP = re.compile(r"^[ \t]*%[^\n]*|@(\w*)[ \t]*([{(])", re.MULTILINE | _A)
 _COMMENTED_KEY = re.compile(r"[ \t]*%+[ \t]*@\w+[ \t]*[{(][ \t]*([^,\s{}()\"=]+)[ \t]*,", _A)
 _NEXT_BLOCK = re.compile(rf"^[ \t]*(?={_BLOCK_START})", re.MULTILINE | _A)
 _CUT = re.compile(_BLOCK_START, _A)
