@@ -23,3 +23,11 @@ def test_example_matches_golden(fmt, tmp_path: Path, update_golden: bool) -> Non
     if not golden.exists():
         pytest.fail(f"no golden file {golden.name}; run pytest --update-golden and review it")
     assert produced == golden.read_bytes()
+
+
+def test_examples_refs_bib_is_what_bibexport_makes() -> None:
+    """The README promises examples/refs.bib is the output for the example listing."""
+    examples = Path(__file__).parent.parent / "examples"
+    golden = GOLDEN / f"{EXAMPLE.stem}.bibtex"
+    assert (examples / "refs.bib").read_bytes() == golden.read_bytes()
+    assert (examples / EXAMPLE.name).read_bytes() == EXAMPLE.read_bytes()
