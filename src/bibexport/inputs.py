@@ -23,13 +23,14 @@ def display_name(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
-def _open_binary(path: str) -> BinaryIO:
+def open_input(path: str, kind: str = "listing") -> BinaryIO:
+    """A file (or stdin) opened for reading bytes; a one-line InputError if it cannot be."""
     name = display_name(path)
     if path == STDIN:
         return sys.stdin.buffer
     try:
         if os.path.isdir(path):
-            raise InputError("is a directory, not a listing file", name)
+            raise InputError(f"is a directory, not a {kind} file", name)
         return open(path, "rb")
     except FileNotFoundError:
         raise InputError("no such file", name) from None
@@ -46,7 +47,7 @@ def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
     recognised. NUL bytes mean the file is not text.
     """
     name = display_name(path)
-    stream = _open_binary(path)
+    stream = open_input(path)
     try:
         head = stream.read(_SNIFF)
         if not head:

@@ -34,6 +34,7 @@ from operator import itemgetter
 from typing import Any
 
 from .errors import InputError, Problem
+from .inputs import open_input
 from .keys import fold
 from .model import Origin
 from .names import ET_AL, is_organisation, parse_name
@@ -751,16 +752,7 @@ _SNIFF = 8192
 
 
 def _open(path: str) -> Any:
-    try:
-        if os.path.isdir(path):
-            raise InputError("is a directory, not a library file", path)
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), path) from None
+    return open_input(path, "library")
 
 
 def _nul_error(path: str, data: bytes, before: bytes = b"") -> InputError:
