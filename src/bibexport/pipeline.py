@@ -17,7 +17,7 @@ from .errors import InputError, Problem
 from .formats import Format, WriteOptions, get_format
 from .formats.listing import ListingReader
 from .keys import KeyAssigner
-from .model import Paper
+from .model import Origin, Paper
 from .normalise import VenueOverride, normalise, resolve_venue
 from .output import STDOUT, AtomicOutput, resolve_target
 
@@ -105,21 +105,23 @@ def read_papers(
 class Skipped:
     """A paper not written because a library (or the input itself) already holds it."""
 
-    paper: Paper
+    number: int | None  # the paper's, in its listing; not the paper, so no abstract is kept
+    title: str
+    origin: Origin
     key: str
     where: str  # "refs.bib:12"
     reason: str
     certain: bool
 
     def describe(self) -> str:
-        number = f"#{self.paper.number} " if self.paper.number is not None else ""
-        return f"{number}{self.paper.title!r}: {self.key} ({self.where}), {self.reason}"
+        number = f"#{self.number} " if self.number is not None else ""
+        return f"{number}{self.title!r}: {self.key} ({self.where}), {self.reason}"
 
     def as_json(self) -> dict[str, object]:
         return {
-            "number": self.paper.number,
-            "title": self.paper.title,
-            "listing": str(self.paper.origin),
+            "number": self.number,
+            "title": self.title,
+            "listing": str(self.origin),
             "existing_key": self.key,
             "existing": self.where,
             "reason": self.reason,
@@ -253,7 +255,15 @@ def _run(
             match = index.match(*paper_fingerprint_parts(paper))
             if match is not None:
                 where = str(match.record.origin)
-                skipped = Skipped(paper, match.record.key, where, match.reason, match.certain)
+                skipped = Skipped(
+                    paper.number,
+                    paper.title,
+                    paper.origin,
+                    match.record.key,
+                    where,
+                    match.reason,
+                    match.certain,
+                )
                 if match.certain or options.skip_possible:
                     summary.skipped.append(skipped)
                     continue
