@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 
 from bibexport.formats import WriteOptions, get_format
 from bibexport.formats.csljson import Writer, csl_item
-from bibexport.model import Paper, Person, Venue
+from bibexport.model import Paper, Person
 from bibexport.pipeline import Target, convert
 
 from .conftest import DATA, EXAMPLE
-from .papers import TMLR, expected_text
+from .papers import ICML, TMLR, expected_text
 from .papers import make_paper as paper
 
 SCHEMA = json.loads((DATA / "csl-data.json").read_text(encoding="utf-8"))
@@ -204,15 +204,7 @@ def test_journal_article() -> None:
 
 
 def test_proceedings_series_and_volume() -> None:
-    icml = Venue(
-        short="ICML",
-        year=2023,
-        container_title="Proceedings of the 40th International Conference on Machine Learning",
-        publisher="PMLR",
-        volume="202",
-        series="Proceedings of Machine Learning Research",
-        issn="2640-3498",
-    )
+    icml = ICML
     [item] = read_json([paper(venue=icml)])
     jsonschema.validate([item], SCHEMA)
     assert list(item) == [

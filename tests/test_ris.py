@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +14,18 @@ from hypothesis import strategies as st
 
 from bibexport.formats import WriteOptions, get_format
 from bibexport.formats.ris import Writer
-from bibexport.model import Origin, Paper, Person, Venue
+from bibexport.model import Paper, Person, Venue
 from bibexport.pipeline import Target, convert
 
 from .conftest import EXAMPLE
-from .papers import ICLR, TMLR, expected_text
+from .papers import TMLR, expected_text, make_paper
 
 # A tag line as Zotero's RIS translator recognises one (RIS.js, risFormat).
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
 
 
 def paper(**fields: Any) -> Paper:
-    base = Paper(
-        title="A Title",
-        authors=(Person(given="Ada", family="Lovelace"),),
-        venue=ICLR,
-        origin=Origin("t.txt", 1),
-        abstract="An abstract.",
-        key="k2023x",
-        keywords=("ICLR 2023",),
-    )
-    return replace(base, **fields)
+    return make_paper(**{"abstract": "An abstract.", **fields})
 
 
 def write(papers: list[Paper]) -> str:
