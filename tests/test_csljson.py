@@ -204,8 +204,7 @@ def test_journal_article() -> None:
 
 
 def test_proceedings_series_and_volume() -> None:
-    icml = ICML
-    [item] = read_json([paper(venue=icml)])
+    [item] = read_json([paper(venue=ICML)])
     jsonschema.validate([item], SCHEMA)
     assert list(item) == [
         "id",
