@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from bibexport.formats import WriteOptions, get_format
 from bibexport.formats.ris import Writer
-from bibexport.model import Paper, Person, Venue
+from bibexport.model import Paper, Person
 from bibexport.pipeline import Target, convert
 
 from .conftest import EXAMPLE
-from .papers import TMLR, expected_text, make_paper
+from .papers import ICML, TMLR, expected_text, make_paper
 
 # A tag line as Zotero's RIS translator recognises one (RIS.js, risFormat).
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
@@ -115,16 +115,7 @@ def test_journal_article() -> None:
 
 
 def test_proceedings_series_volume_and_no_issn() -> None:
-    icml = Venue(
-        short="ICML",
-        year=2023,
-        container_title="Proceedings of the 40th International Conference on Machine Learning",
-        publisher="PMLR",
-        volume="202",
-        series="Proceedings of Machine Learning Research",
-        issn="2640-3498",
-    )
-    text = write([paper(venue=icml)])
+    text = write([paper(venue=ICML)])
     tags = [line[:2] for line in text.splitlines()]
     assert " ".join(tags) == "TY TI AU T2 T3 AB C3 BT DA PY VL PB KW M2 ER"
     [record] = rispy.loads(text)

@@ -53,22 +53,6 @@ class AtomicOutput:
         self._target = target
         self.stream = open(fd, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
 
-    def exists(self) -> bool:
-        return self._temp is not None and os.path.exists(self._target)
-
-    def same_as_existing(self) -> bool:
-        """True when the target already holds exactly what this output would write."""
-        if self._temp is None:
-            return False
-        self.stream.flush()
-        with open(self._temp, "rb") as new, open(self._target, "rb") as old:
-            while True:
-                a, b = new.read(1 << 16), old.read(1 << 16)
-                if a != b:
-                    return False
-                if not a:
-                    return True
-
     def write_bytes(self, data: bytes) -> None:
         """Bytes kept exactly as they were (an existing library's), without newline changes."""
         try:
