@@ -147,3 +147,30 @@ def test_any_text_gives_balanced_bibtex_without_forbidden_commands(text: str) ->
     assert depth == 0, out
     words = {m.group(1) for m in re.finditer(r"\\(?:([A-Za-z]+)|.)", out, re.S) if m.group(1)}
     assert not words & FORBIDDEN_WORDS
+
+
+# The one-pass encoder must write exactly what the token scanner writes, wherever it answers.
+_PIECES = [*"ab AZ$\\{}&%#_~^@\n-`'é×ł漢", "\\emph", "\\url", '\\"', "$x$", "\\input"]
+_TEXISH = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=3000)
+@given(text=_TEXISH, ascii_only=st.booleans())
+def test_fast_encoder_agrees_with_token_scanner(text: str, ascii_only: bool) -> None:
+    from bibexport.text import _to_bibtex_fast, _to_bibtex_tokens
+
+    fast = _to_bibtex_fast(text, ascii_only)
+    if fast is not None:
+        assert fast == _to_bibtex_tokens(text, ascii_only, protect=False)
+
+
+def test_fast_encoder_answers_for_ordinary_abstracts() -> None:
+    from bibexport.text import _to_bibtex_fast
+
+    abstract = (
+        r"Given $n$ points, we need $\Omega(n^2)$ time (Table~3); a \emph{single} step, 25% of 9×."
+    )
+    assert _to_bibtex_fast(abstract, True) == (
+        r"Given $n$ points, we need $\Omega(n^2)$ time (Table\textasciitilde{}3); "
+        r"a \emph{single} step, 25\% of 9{\texttimes}."
+    )

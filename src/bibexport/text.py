@@ -350,21 +350,19 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
     yield from flush(n)
 
 
+def _protect_word(m: re.Match[str]) -> str:
+    raw = m.group()
+    tail = raw[1:]
+    if tail == tail.lower():  # no capital after the first letter: only "T5"-like words
+        protect = raw[0].isupper() and not tail.isalpha() and _needs_protection(raw)
+    else:
+        protect = _needs_protection(raw)
+    return "{" + raw + "}" if protect else raw
+
+
 def _protect_words(text: str, ascii_only: bool) -> str:
-    out, pos = [], 0
-    for m in _WORD.finditer(text):
-        out.append(_encode_chars(text[pos : m.start()], ascii_only))
-        raw = m.group(0)
-        word = _encode_chars(raw, ascii_only)
-        tail = raw[1:]
-        if tail == tail.lower():  # no capital after the first letter: only "T5"-like words
-            protect = raw[0].isupper() and not tail.isalpha() and _needs_protection(raw)
-        else:
-            protect = _needs_protection(raw)
-        out.append("{" + word + "}" if protect else word)
-        pos = m.end()
-    out.append(_encode_chars(text[pos:], ascii_only))
-    return "".join(out)
+    # Encoding is per character, so braces added around words do not change it.
+    return _encode_chars(_WORD.sub(_protect_word, text), ascii_only)
 
 
 def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
@@ -373,8 +371,94 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
     ``protect`` braces words whose case a style must not change (titles). ``ascii_only`` writes
     non-ASCII letters as BibTeX special characters; characters with no TeX form stay UTF-8.
     """
-    if not protect and not _SPECIAL.search(text) and "@" not in text:
-        return _encode_chars(text, ascii_only)
+    if not _SPECIAL.search(text) and "@" not in text:
+        return _protect_words(text, ascii_only) if protect else _encode_chars(text, ascii_only)
+    result = None if protect else _to_bibtex_fast(text, ascii_only)
+    if result is None:
+        result = _to_bibtex_tokens(text, ascii_only, protect)
+    # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
+    return _LINE_START_AT.sub(r"\1{@}", result) if "\n" in result else result
+
+
+class _Tangled(Exception):
+    """Text the one-pass encoder leaves to the token scanner (rare: see _to_bibtex_fast)."""
+
+
+# One pass over math, control sequences, braces and the characters BibTeX or LaTeX treat
+# specially. Every branch starts with a literal, so the regex engine skips plain text in C.
+_FAST_TOKEN = re.compile(
+    r"\$\$(?:[^$\\\n]|\\.|\n(?!\n))+\$\$|\$(?:[^$\\\n]|\\.|\n(?!\n))+\$|\$"
+    r"|\\(?:[A-Za-z]+|.)?|\{|\}|&|%|#|_|~|\^",
+    re.DOTALL,
+)
+
+
+def _to_bibtex_fast(text: str, ascii_only: bool) -> str | None:
+    """What :func:`_to_bibtex_tokens` writes, in one ``re.sub``; None for the rare text it
+    leaves to the scanner (unsafe math, ``\\url``, braces that do not all pair up)."""
+    paired = _all_paired(text)
+    if paired is None:
+        return None
+
+    def token(m: re.Match[str]) -> str:
+        s = m.group()
+        c = s[0]
+        if c == "\\":
+            tex, end = _control(text, m.start())
+            if end == m.end():
+                return tex
+            rest = s[1:]
+            if end != m.start() + 1 or rest in ("$", "{", "}", "\\"):
+                raise _Tangled
+            return tex + _ESCAPES.get(rest, rest)  # the backslash shown; the rest read on
+        if c == "$":
+            if len(s) == 1:
+                return r"\$"
+            math = _math_tex(s, ascii_only)
+            if math is None:
+                raise _Tangled
+            return math
+        if c in "{}":
+            return s if paired else _BRACE_WORDS[c]
+        return _ESCAPES[c]
+
+    try:
+        result = _FAST_TOKEN.sub(token, text)
+    except _Tangled:
+        return None
+    # Encoding is per character: what the tokens wrote is ASCII, the rest is listing text.
+    return _encode_chars(result, ascii_only)
+
+
+@lru_cache(maxsize=8192)  # $n$, $k$, $\\mathcal{O}(n)$: math recurs across abstracts
+def _math_tex(math: str, ascii_only: bool) -> str | None:
+    """Safe math as written (its characters encoded), or None: unsafe, or for the fast path
+    not ASCII after encoding (the text pass would encode it again, differently)."""
+    if not _safe_math(math.strip("$")):
+        return None
+    tex = _encode_chars(math, ascii_only, math=True)
+    return None if ascii_only and not tex.isascii() else tex
+
+
+_INNERMOST_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+def _all_paired(text: str) -> bool | None:
+    """True if every brace pairs up, False if none does; None when it is mixed or a brace is
+    escaped (the token scanner decides brace by brace)."""
+    if "{" not in text and "}" not in text:
+        return False
+    if "\\{" in text or "\\}" in text:
+        return None
+    rest, n = text, 1
+    while n:
+        rest, n = _INNERMOST_GROUP.subn("", rest)
+    if "{" not in rest and "}" not in rest:
+        return True
+    return None
+
+
+def _to_bibtex_tokens(text: str, ascii_only: bool, protect: bool) -> str:
     out: list[str] = []
     depth = 0
     for kind, value in _tokens(text):
@@ -391,9 +475,7 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
             elif kind == "close":
                 depth -= 1
             out.append(value)
-    # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
-    result = "".join(out)
-    return _LINE_START_AT.sub(r"\1{@}", result) if "\n" in result else result
+    return "".join(out)
 
 
 def untexable(text: str) -> set[str]:
