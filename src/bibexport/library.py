@@ -111,7 +111,7 @@ _ENDS_WITH_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)\s*$", re.DOTALL)
 _ACCENT_FIRST = re.compile(r"\\(?:['`^\"~=.]|[uvHcdbrkt](?![A-Za-z]))")
 # text.tex_to_text's first step, the same patterns: ``words" and `words' become quotes.
 _MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
-_SINGLE_QUOTES = re.compile(r"(?<![`\\])`([^`'\\\n]+)'(?!')")
+_SINGLE_QUOTES = re.compile(r"`(?<![`\\]`)([^`'\\\n]+)'(?!')")
 _GROUP_TEXT = itemgetter(1)  # a C-level callable for re.sub, faster than the template r"\1"
 
 

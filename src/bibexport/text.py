@@ -36,7 +36,14 @@ def collapse_space(text: str) -> str:
     Control characters (escape, bell, NUL...) become spaces too: copied from a web page they
     mean nothing, and in a .bib they would reach LaTeX as invalid characters.
     """
-    if not text.isprintable():
+    if text.isprintable():
+        # Printable text has no space but " " and nothing invisible (those are all format
+        # characters, which are not printable): most lines need no work at all.
+        if "  " not in text and text[:1] != " " and text[-1:] != " ":
+            if text.isascii() or unicodedata.is_normalized("NFC", text):
+                return text
+            return unicodedata.normalize("NFC", text)
+    else:
         text = _CONTROL_CHARS.sub(" ", text)
     if text.isascii():
         return " ".join(text.split())  # str.split() knows every Unicode space, at C speed
@@ -519,7 +526,7 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
 
 # ``words" (TeX open quote, ASCII close quote), common in abstracts typed for OpenReview.
 _MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
-_SINGLE_QUOTES = re.compile(r"(?<![`\\])`([^`'\\\n]+)'(?!')")  # `rarity score' -> ‘rarity score’
+_SINGLE_QUOTES = re.compile(r"`(?<![`\\]`)([^`'\\\n]+)'(?!')")  # `rarity score' -> ‘rarity score’
 
 
 def tex_to_text(tex: str) -> str:
@@ -558,29 +565,52 @@ _LIGATURES: tuple[tuple[str, str], ...] = (
 _LIGATURES += (("?`", "\u00bf"), ("!`", "\u00a1"))
 
 
+_STASHED = "\ue000"  # a private-use character standing for an island while plain runs are read
+
+
 def _islands_to_text(tex: str) -> str | None:
     """Plain runs by string replacement, each TeX island by pylatexenc (cached): long abstracts
     decode in microseconds instead of milliseconds. None when the TeX is too tangled for this
     (a brace or backslash left in a plain run), so the caller decodes the whole text."""
-    out: list[str] = []
-    pos = 0
-    for m in _ISLAND.finditer(tex):
-        plain = _plain_run(tex[pos : m.start()])
-        if plain is None:
-            return None
-        out.append(plain)
-        out.append(_island_text(m.group()))
-        pos = m.end()
-    plain = _plain_run(tex[pos:])
-    if plain is None:
+    if _STASHED in tex:
+        return _islands_one_by_one(tex)
+    islands: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        islands.append(m.group())
+        return _STASHED
+
+    plain = _ISLAND.sub(stash, tex)
+    if _TEX_LEFT.search(plain):
         return None
-    out.append(plain)
+    plain = _ligatures(plain)  # a stashed island splits a run: no ligature spans it
+    if not islands:
+        return plain
+    runs = plain.split(_STASHED)
+    out = [runs[0]]
+    for island, run in zip(islands, runs[1:], strict=True):
+        out.append(_island_text(island))
+        out.append(run)
     return "".join(out)
 
 
-def _plain_run(text: str) -> str | None:
-    if _TEX_LEFT.search(text):
+def _islands_one_by_one(tex: str) -> str | None:
+    """:func:`_islands_to_text` for text that holds the stand-in character itself."""
+    out: list[str] = []
+    pos = 0
+    for m in _ISLAND.finditer(tex):
+        out.append(tex[pos : m.start()])
+        out.append(_STASHED)
+        pos = m.end()
+    out.append(tex[pos:])
+    if any(_TEX_LEFT.search(run) for run in out[::2]):
         return None
+    runs = [_ligatures(run) for run in out[::2]]
+    islands = [_island_text(m.group()) for m in _ISLAND.finditer(tex)]
+    return "".join(x for pair in zip(runs, [*islands, ""], strict=True) for x in pair)
+
+
+def _ligatures(text: str) -> str:
     for ligature, char in _LIGATURES:
         if ligature in text:
             text = text.replace(ligature, char)
@@ -610,8 +640,6 @@ def _pylatexenc_to_text(tex: str) -> str:
 
 # --- listing text -> plain text (RIS, CSL) ----------------------------------------------------
 
-# C0 and C1 controls (newline and tab among them): never wanted inside a CSL or RIS value.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -639,9 +667,10 @@ def plain_paragraphs(text: str) -> str:
 
 def one_line(text: str) -> str:
     """No control characters and no line breaks, which would end a RIS line or confuse YAML."""
-    return collapse_space(_CONTROLS.sub(" ", text))
+    return collapse_space(text)  # which makes every control character a space
 
 
+@lru_cache(maxsize=256)  # RIS asks for a paper's text on one line, CSL with its paragraphs
 def _decoded(text: str) -> str:
     if not _NEEDS_DECODING.search(text):
         return unicodedata.normalize("NFC", text)
