@@ -140,6 +140,7 @@ def _short(text: str) -> tuple[str, ...]:
     return head_words if head_words and words(tail) else ()
 
 
+@lru_cache(maxsize=1 << 16)  # names recur across papers, and folding is unidecode's slow path
 def family(name: str) -> str:
     return fold_plain(name).lower()
 
@@ -165,14 +166,18 @@ def paper_fingerprint_parts(paper: Paper) -> tuple[str, tuple[str, ...], int | N
     return plain_text(paper.title), paper_families(paper), paper.year
 
 
-def record_for_paper(paper: Paper) -> Record:
-    """A paper as a Record, for :meth:`Index.add`: to find papers listed twice."""
+def record_for_paper(
+    paper: Paper, parts: tuple[str, tuple[str, ...], int | None] | None = None
+) -> Record:
+    """A paper as a Record, for :meth:`Index.add`: to find papers listed twice. ``parts`` are
+    its :func:`paper_fingerprint_parts`, when the caller has them already."""
+    title, families, year = parts or paper_fingerprint_parts(paper)
     return Record(
         key=paper.key,
         entry_type=paper.venue.entry_type,
-        title=plain_text(paper.title),
-        families=paper_families(paper),
-        year=paper.year,
+        title=title,
+        families=families,
+        year=year,
         ids=frozenset(),
         origin=paper.origin,
     )

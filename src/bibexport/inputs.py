@@ -10,7 +10,7 @@ import codecs
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from .errors import InputError
@@ -70,11 +70,36 @@ def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
 
 
 def _utf8_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
-    offset = 0
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-            offset += len(codecs.BOM_UTF8)
+    """Lines decoded a megabyte at a time; a block that fails is read again line by line,
+    which finds the line and byte of the fault."""
+    number, offset = 0, 0
+    while block := stream.readlines(1 << 20):
+        data = b"".join(block)
+        if number == 0 and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+            offset = len(codecs.BOM_UTF8)
+            block[0] = block[0][len(codecs.BOM_UTF8) :]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = "\x00"  # the slow path below says where
+        if "\x00" in text:
+            yield from _utf8_lines_one_by_one(block, name, number, offset)  # raises
+            number, offset = number + len(block), offset + len(data)
+            continue
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the block ended with a line end
+        for line in lines:
+            number += 1
+            yield number, line.rstrip("\r")
+        offset += len(data)
+
+
+def _utf8_lines_one_by_one(
+    stream: Iterable[bytes], name: str, before: int, offset: int
+) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(stream, start=before + 1):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -252,7 +252,8 @@ def _run(
     try:
         outputs.open()
         for paper in read_papers(listings, options, collect, summary, tick):
-            match = index.match(*paper_fingerprint_parts(paper))
+            parts = paper_fingerprint_parts(paper)
+            match = index.match(*parts)
             if match is not None:
                 where = str(match.record.origin)
                 skipped = Skipped(
@@ -269,7 +270,7 @@ def _run(
                     continue
                 summary.possible.append(skipped)
             paper = replace(paper, key=keys.assign(paper))
-            index.add(record_for_paper(paper))
+            index.add(record_for_paper(paper, parts))
             summary.papers += 1
             outputs.entry(paper, collect)
         outputs.close(collect)

@@ -32,6 +32,12 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     return last
 
 
+@lru_cache(maxsize=1024)
+def _value(text: str, ascii_only: bool) -> str:
+    """A venue's fields and the keywords: the same few values on every paper of a listing."""
+    return to_bibtex(text, ascii_only=ascii_only)
+
+
 def _part(text: str, ascii_only: bool) -> str:
     """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
     encoded = to_bibtex(text, ascii_only=ascii_only).replace(",", "{,}")
@@ -78,18 +84,18 @@ class Writer:
         rows = [
             ("author", authors),
             ("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
-            (container, to_bibtex(venue.container_title, ascii_only=a)),
+            (container, _value(venue.container_title, a)),
         ]
         if self.biblatex and not venue.is_journal and venue.short:
-            rows.append(("eventtitle", to_bibtex(venue.event_title, ascii_only=a)))
+            rows.append(("eventtitle", _value(venue.event_title, a)))
         rows += [
-            ("volume", to_bibtex(venue.volume, ascii_only=a)),
-            ("series", to_bibtex(venue.series, ascii_only=a)),
+            ("volume", _value(venue.volume, a)),
+            ("series", _value(venue.series, a)),
             ("date" if self.biblatex else "year", str(paper.year or "")),
-            ("publisher", to_bibtex(venue.publisher, ascii_only=a)),
-            ("issn", to_bibtex(issn, ascii_only=a)),
+            ("publisher", _value(venue.publisher, a)),
+            ("issn", _value(issn, a)),
             ("abstract", to_bibtex(paper.abstract, ascii_only=a)),
-            ("keywords", to_bibtex(", ".join(paper.keywords), ascii_only=a)),
+            ("keywords", _value(", ".join(paper.keywords), a)),
         ]
         return [(name, value) for name, value in rows if value]
 

@@ -116,7 +116,7 @@ class ListingReader:
                     pending.append((number, line))
                     continue
                 head_number, head = pending[0]
-                if AUTHORS.match(line):
+                if line[0] in "Aa" and AUTHORS.match(line):
                     if current is not None:
                         yield self._finish(current)
                     current = self._start(head_number, head, previous_number)
@@ -140,7 +140,7 @@ class ListingReader:
             if current is None and (m := TOTAL.match(line)):
                 self.total = int(re.sub(r"\D", "", m.group("total")))
                 continue
-            if m := PAPER.match(line):
+            if line[:1] == "#" and PAPER.match(line):
                 if current is None or TAG.search(line):
                     if current is not None:
                         yield self._finish(current)
@@ -158,7 +158,8 @@ class ListingReader:
                     )
                 continue
             if (
-                (m := AUTHORS.match(line))
+                line[:1] in ("A", "a")
+                and (m := AUTHORS.match(line))
                 and current.authors is None
                 and not current.abstract_lines
             ):
