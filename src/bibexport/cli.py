@@ -87,7 +87,8 @@ def _warn(problem: Problem) -> None:
     multiple=True,
     type=click.Path(dir_okay=False),
     metavar="LIB",
-    help="Skip papers already in LIB (.bib, .ris, CSL .json); LIB is never written. Repeatable.",
+    help="Skip papers already in LIB (.bib, .ris, CSL .json, Zotero's zotero.sqlite); LIB is "
+    "never written. Repeatable.",
 )
 @click.option(
     "--skip-possible", is_flag=True, help="Skip possible duplicates too, not only certain ones."
