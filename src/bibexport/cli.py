@@ -95,6 +95,11 @@ def _warn(problem: Problem) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing; report what would be added.")
 @click.option(
+    "--jabref-group",
+    metavar="NAME",
+    help="New BibTeX entries join JabRef's static group NAME (groups = {NAME}).",
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False),
@@ -119,6 +124,7 @@ def main(
     dedup_against: Sequence[str],
     skip_possible: bool,
     dry_run: bool,
+    jabref_group: str | None,
     report_path: str | None,
     strict: bool,
     quiet: bool,
@@ -147,6 +153,7 @@ def main(
             skip_possible=skip_possible,
             dry_run=dry_run,
             strict=strict,
+            jabref_group=jabref_group,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update
