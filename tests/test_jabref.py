@@ -163,3 +163,10 @@ def test_names_jabref_cannot_keep_are_refused(tmp_path: Path, name: str, why: st
     code, _, stderr = run(str(EXAMPLE), "-o", str(out), "--jabref-group", name)
     assert code == 1 and why in stderr and stderr.count("\n") == 1
     assert not out.exists()
+
+
+def test_dry_run_writes_no_tree_and_claims_none(tmp_path: Path) -> None:
+    out = tmp_path / "new.bib"
+    code, _, stderr = run(str(EXAMPLE), "-o", str(out), "--jabref-group", "R", "--dry-run")
+    assert code == 0 and not out.exists()
+    assert "group tree" not in stderr and "would add 25 papers" in stderr

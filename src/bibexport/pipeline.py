@@ -283,7 +283,7 @@ def _run(
     except BaseException:
         outputs.abort()
         raise
-    if summary.papers:  # about the new entries: none, nothing to say
+    if summary.papers and not options.dry_run:  # about new entries written: none, no word
         summary.notes.extend(group_notes)
     _commit(outputs, options, summary)
 

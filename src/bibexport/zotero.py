@@ -113,7 +113,10 @@ def read_zotero(path: str) -> Library:
     try:
         _read(db, path, library)
     except sqlite3.Error as exc:
-        raise InputError(f"cannot read the Zotero database: {exc}", path) from None
+        # immutable reading trusts the file not to change: a page Zotero rewrote meanwhile
+        # reads as damage, and the next run, after the write, reads the database whole.
+        again = " (if Zotero was saving just then, run again)" if "malformed" in str(exc) else ""
+        raise InputError(f"cannot read the Zotero database: {exc}{again}", path) from None
     finally:
         db.close()
     _warn_unmerged_changes(path, library)
