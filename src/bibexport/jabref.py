@@ -2,9 +2,11 @@
 
 JabRef (4 and later) keeps static-group membership in each entry's ``groups`` field, names
 separated by its keyword separator (``,``), and the group tree in a trailing
-``@Comment{jabref-meta: grouping: ...}`` block. An entry naming a group the tree lacks keeps
-its ``groups`` field when JabRef saves the file, but no group lists it until a static group of
-that name is created (in JabRef: Groups, Add subgroup), and then it does at once.
+``@Comment{jabref-meta: grouping: ...}`` block. A static group (``ExplicitGroup``) is a
+keyword group on that field: it lists every entry whose ``groups`` has its name as one of the
+comma-separated words, case-sensitively. So an entry naming a group the tree lacks keeps its
+``groups`` field when JabRef saves the file, no group lists it, and once a static group of that
+name is created (in JabRef: Groups, Add subgroup) it lists the entry at once.
 
 So bibexport writes ``groups = {NAME}`` on every new entry, and about the tree:
 
