@@ -128,7 +128,8 @@ def test_changes_still_in_the_wal_file_are_a_warning(zotero: Path, tmp_path: Pat
     )
     assert code == 0
     assert (
-        f"warning: {zotero}: zotero.sqlite-wal holds changes Zotero has not yet written" in stderr
+        f"warning: {zotero}: zotero.sqlite-wal is not empty, and changes Zotero keeps there"
+        in stderr
     )
 
 

@@ -132,9 +132,9 @@ def _warn_unmerged_changes(path: str, library: Library) -> None:
     if pending:
         library.problems.append(
             Problem(
-                f"{os.path.basename(path)}-wal holds changes Zotero has not yet written into the "
-                "database, and they are not read: items added in the last minutes may be "
-                "missed (closing Zotero writes them)",
+                f"{os.path.basename(path)}-wal is not empty, and changes Zotero keeps there "
+                "until it writes them into the database are not read: items added in the last "
+                "minutes may be missed (closing Zotero writes them)",
                 path,
             )
         )
