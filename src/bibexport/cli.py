@@ -87,12 +87,18 @@ def _warn(problem: Problem) -> None:
     multiple=True,
     type=click.Path(dir_okay=False),
     metavar="LIB",
-    help="Skip papers already in LIB (.bib, .ris, CSL .json); LIB is never written. Repeatable.",
+    help="Skip papers already in LIB (.bib, .ris, CSL .json, Zotero's zotero.sqlite); LIB is "
+    "never written. Repeatable.",
 )
 @click.option(
     "--skip-possible", is_flag=True, help="Skip possible duplicates too, not only certain ones."
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing; report what would be added.")
+@click.option(
+    "--jabref-group",
+    metavar="NAME",
+    help="New BibTeX entries join JabRef's static group NAME (groups = {NAME}).",
+)
 @click.option(
     "--report",
     "report_path",
@@ -118,6 +124,7 @@ def main(
     dedup_against: Sequence[str],
     skip_possible: bool,
     dry_run: bool,
+    jabref_group: str | None,
     report_path: str | None,
     strict: bool,
     quiet: bool,
@@ -146,6 +153,7 @@ def main(
             skip_possible=skip_possible,
             dry_run=dry_run,
             strict=strict,
+            jabref_group=jabref_group,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update

@@ -87,7 +87,7 @@ class Library:
     """A read library: records in file order, problems met on the way, every entry key."""
 
     path: str
-    format: str  # "bibtex" | "ris" | "csl-json"
+    format: str  # "bibtex" | "ris" | "csl-json" | "zotero"
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)  # entry keys, broken entries' included
@@ -1482,10 +1482,19 @@ def read_csl_json(path: str) -> Library:
 
 # --- by file name -------------------------------------------------------------------------------
 
+
+def read_zotero(path: str) -> Library:
+    """Zotero's zotero.sqlite (see :mod:`bibexport.zotero`; imported only when used)."""
+    from .zotero import read_zotero as read
+
+    return read(path)
+
+
 READERS: dict[str, Callable[[str], Library]] = {
     "bibtex": read_bibtex,
     "ris": read_ris,
     "csl-json": read_csl_json,
+    "zotero": read_zotero,
 }
 SUFFIXES = {
     ".bib": "bibtex",
@@ -1495,6 +1504,7 @@ SUFFIXES = {
     ".json": "csl-json",
     ".csl": "csl-json",
     ".csljson": "csl-json",
+    ".sqlite": "zotero",
 }
 
 
@@ -1504,7 +1514,10 @@ def library_format(path: str) -> str:
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
     with _open(path) as stream:
-        head = stream.read(_SNIFF).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+        raw = stream.read(_SNIFF)
+    if raw.startswith(b"SQLite format 3\x00"):
+        return "zotero"  # zotero.sqlite.bak, or a copy under another name
+    head = raw.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     if head.startswith("["):
         return "csl-json"
     if re.match(r"TY  -", head):

@@ -50,6 +50,7 @@ class Options:
     dedup_against: tuple[str, ...] = ()  # libraries to skip papers of; never written
     skip_possible: bool = False  # possible duplicates are skipped too, not only certain ones
     dry_run: bool = False  # decide and report, write nothing
+    jabref_group: str | None = None  # BibTeX outputs: new entries join this JabRef group
 
 
 @dataclass(slots=True)
@@ -139,10 +140,14 @@ class _Outputs:
         for t in targets:
             existing = merging.get(t.path)
             appending = existing is not None and not existing.empty
+            group = options.jabref_group if t.format.name in ("bibtex", "biblatex") else None
             self.writers.append(
-                t.format.writer(WriteOptions(unicode=options.unicode, appending=appending))
+                t.format.writer(
+                    WriteOptions(unicode=options.unicode, appending=appending, jabref_group=group)
+                )
             )
         self.outputs: list[AtomicOutput] = []
+        self.after: dict[str, str] = {}  # path -> text written after everything (JabRef groups)
 
     def open(self) -> None:
         if self.dry_run:
@@ -175,6 +180,7 @@ class _Outputs:
                 existing = self.merging.get(target.path)
                 if existing is not None:
                     self.outputs[i].write_bytes(existing.suffix)
+                self.outputs[i].write(self.after.get(target.path, ""))
 
     def abort(self) -> None:
         for out in self.outputs:
@@ -249,6 +255,7 @@ def _run(
     index = index if index is not None else Index()
     keys = KeyAssigner(options.key_pattern, taken=taken)
     outputs = _Outputs(targets, options, merging)
+    group_notes = _plan_jabref_group(outputs, options.jabref_group) if options.jabref_group else []
     try:
         outputs.open()
         for paper in read_papers(listings, options, collect, summary, tick):
@@ -277,7 +284,28 @@ def _run(
     except BaseException:
         outputs.abort()
         raise
+    if summary.papers and not options.dry_run:  # about new entries written: none, no word
+        summary.notes.extend(group_notes)
     _commit(outputs, options, summary)
+
+
+def _plan_jabref_group(outputs: _Outputs, name: str) -> list[str]:
+    """--jabref-group: BibTeX writers add groups = {NAME}; each file's group tree is decided
+    by :func:`bibexport.jabref.plan_group` (appended to, never edited)."""
+    from .jabref import check_group_name, plan_group
+
+    check_group_name(name)
+    bib = [t for t in outputs.targets if t.format.name in ("bibtex", "biblatex")]
+    if not bib:
+        raise InputError("--jabref-group needs a BibTeX or biblatex output (JabRef reads those)")
+    notes = []
+    for target in bib:
+        plan = plan_group(name, target.path, outputs.merging.get(target.path))
+        if plan.block:
+            outputs.after[target.path] = plan.block
+        if plan.note:
+            notes.append(plan.note)
+    return notes
 
 
 def _commit(outputs: _Outputs, options: Options, summary: Summary) -> None:

@@ -22,6 +22,7 @@ class WriteOptions:
 
     unicode: bool | None = None
     appending: bool = False  # entries follow existing ones in a file the user already has
+    jabref_group: str | None = None  # BibTeX/biblatex: new entries get groups = {NAME}
 
 
 class Writer(Protocol):

@@ -55,6 +55,7 @@ class Writer:
         self._untexable: set[str] = set()
         self._first_untexable: Origin | None = None
         self._first = not options.appending
+        self.jabref_group = options.jabref_group
 
     def begin(self) -> str:
         return ""
@@ -103,6 +104,8 @@ class Writer:
         fields = self.fields(paper)
         if self.ascii_only:
             self._note_untexable(paper, fields)
+        if self.jabref_group:  # as given: JabRef compares the name, it does not decode TeX
+            fields = [*fields, ("groups", self.jabref_group)]
         body = "".join(f"{INDENT}{name} = {{{value}}},\n" for name, value in fields)
         gap = "" if self._first else "\n"
         self._first = False
