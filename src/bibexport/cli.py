@@ -103,6 +103,25 @@ def _warn(problem: Problem) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (nothing is written).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress line.")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="NUMBERS",
+    help="Only these listing numbers: '1,4,10-12' in every listing, 'FILE:1-3' in FILE only."
+    " Repeatable.",
+)
+@click.option(
+    "--match",
+    metavar="REGEX",
+    help="Only papers whose title or abstract matches (Python regex, any case).",
+)
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    metavar="NAME",
+    help="Only papers by NAME (full or family name; accents and case ignored). Repeatable: any.",
+)
 @click.version_option(__version__, "--version", prog_name="bibexport")
 def main(
     listings: Sequence[str],
@@ -122,6 +141,9 @@ def main(
     strict: bool,
     quiet: bool,
     debug: bool,
+    select: Sequence[str],
+    match: str | None,
+    authors: Sequence[str],
 ) -> None:
     """Turn papers.cool listings into BibTeX with clean names, real venues and stable keys.
 
@@ -130,11 +152,13 @@ def main(
     """
     from .normalise import VenueOverride
     from .pipeline import Options, Target, convert, write_report
+    from .selection import Selection
 
     signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
     progress = Progress(_size(listings))
     progress.enabled = progress.enabled and not quiet
     try:
+        selection = Selection.parse(select, match, authors)
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
         options = Options(
             unicode=unicode,
@@ -146,6 +170,7 @@ def main(
             skip_possible=skip_possible,
             dry_run=dry_run,
             strict=strict,
+            selection=selection,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update
