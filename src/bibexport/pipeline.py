@@ -24,6 +24,7 @@ from .output import STDOUT, AtomicOutput, resolve_target
 if TYPE_CHECKING:
     from .dedup import Index
     from .selection import ListingFilter, Selection
+    from .venues import VenueSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Options:
     skip_possible: bool = False  # possible duplicates are skipped too, not only certain ones
     dry_run: bool = False  # decide and report, write nothing
     selection: Selection | None = None  # --select/--match/--author; None: every paper
+    venues: tuple[VenueSpec, ...] = ()  # a config file's venues, added to the table
 
 
 @dataclass(slots=True)
@@ -92,7 +94,9 @@ def read_papers(
         venue = None
         for entry in reader.entries():
             if venue is None:
-                venue, problems = resolve_venue(reader.header, options.venue, reader.source)
+                venue, problems = resolve_venue(
+                    reader.header, options.venue, reader.source, options.venues
+                )
                 for problem in problems:
                     report(problem)
             track = reader.header.track if reader.header else ""
