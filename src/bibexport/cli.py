@@ -121,8 +121,12 @@ class _Configured(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:  # not while completing: a broken file must not break it
             opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))
-            if not (opts.get("help") or opts.get("version")):
-                config = _load_config(opts.get("config"), bool(opts.get("no_config")))
+            eager = {p.name for p in self.get_params(ctx) if p.is_eager}  # --help, --version
+            if not any(opts.get(name) is True for name in eager):
+                path = opts.get("config")
+                config = _load_config(
+                    path if isinstance(path, str) else None, opts.get("no_config") is True
+                )
                 ctx.meta[_CONFIG] = config
                 if config is not None:
                     names = {p.name for p in self.params}
