@@ -212,6 +212,7 @@ def main() -> None:
     "--output",
     "outputs",
     multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write here (atomically); '-' or none: stdout. The extension picks the format.",
 )
