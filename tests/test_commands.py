@@ -117,3 +117,15 @@ def test_help_is_fast_enough() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
     )
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_command_name_after_an_option_gets_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = run("--no-config", "venues")
+    assert code == 1
+    assert stderr == (
+        "bibexport: venues: no such file"
+        " (for the venues command, give it first: bibexport venues ...)\n"
+    )

@@ -348,7 +348,7 @@ def convert_command(
         progress.close()
         if debug:
             raise
-        click.echo(f"bibexport: {exc}", err=True)
+        click.echo(f"bibexport: {exc}{_command_hint(exc, listings)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("bibexport: interrupted; no output was changed", err=True)
@@ -361,6 +361,15 @@ def convert_command(
         for note in summary.notes:
             click.echo(f"bibexport: {note}", err=True)
         _print_summary(summary, dry_run)
+
+
+def _command_hint(exc: BibexportError, listings: Sequence[str]) -> str:
+    """``bibexport --quiet venues``: a missing listing named like a command was meant as one."""
+    source = getattr(exc, "source", None)
+    named = isinstance(source, str) and source in main.commands and source in listings
+    if named and isinstance(source, str) and not os.path.exists(source):
+        return f" (for the {source} command, give it first: bibexport {source} ...)"
+    return ""
 
 
 def _config_venues() -> tuple[VenueSpec, ...]:
