@@ -108,6 +108,7 @@ def test_env_var_and_config_option_and_no_config(
     ("text", "message"),
     [
         ('formt = "ris"\n', "bibexport.toml:1: unknown setting 'formt'; did you mean 'format'?"),
+        ('config = "x.toml"\n', "bibexport.toml:1: config is for the command line only, not for"),
         ('\nunicode = "yes"\n', 'bibexport.toml:2: unicode = "yes": expected true or false'),
         ('format = "bibtext"\n', 'bibexport.toml:1: format = "bibtext": expected one of bibtex,'),
         ("year = 1800\n", "bibexport.toml:1: year = 1800: expected a number from 1900 to 2100"),

@@ -235,6 +235,9 @@ class _Reader:
     def _unknown(self, key: str) -> str:
         import difflib
 
+        if key.replace("_", "-") in ("config", "no-config", "help", "version"):
+            return f"{key} is for the command line only, not for a config file"
+
         known = sorted({*self.by_key, "venues"})
         close = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
