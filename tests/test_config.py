@@ -171,7 +171,10 @@ def test_config_venues_add_and_replace_table_rows(project: Path) -> None:
         'aliases = ["FC"]\n'
         "\n"
         "[tool.bibexport.venues.nips]\n"
-        'publisher = "NeurIPS Foundation"\n',
+        'publisher = "NeurIPS Foundation"\n'
+        "\n"
+        "[tool.bibexport.venues.MLSYS]\n"
+        'title = "Proceedings of Machine Learning and Systems"\n',
     )
     write(project / "notes" / "f.txt", "FC.2023 - Oral\n#1 T [PDF]\nAuthors: Ann Li\n")
     code, stdout, stderr = run("f.txt")
@@ -185,9 +188,13 @@ def test_config_venues_add_and_replace_table_rows(project: Path) -> None:
     code, stdout, _ = run("venues")
     neurips = [line for line in stdout.splitlines() if line.startswith("NeurIPS ")]
     assert len(neurips) == 1 and "NeurIPS Foundation" in neurips[0]
-    assert "Proceedings of the <N>th Foo Conference (N = year - 2000)" in stdout
+    foo = next(line for line in stdout.splitlines() if line.startswith("FOOCONF "))
+    assert foo.split()[:5] == ["FOOCONF", "FC", "2001", "inproceedings", "Foo"]
+    assert foo.endswith("Proceedings of the <N>th Foo Conference (N = year - 2000)")
     config = project / "pyproject.toml"
-    assert stdout.endswith(f"From {config}: FOOCONF, NeurIPS\n")
+    mlsys = next(line for line in stdout.splitlines() if line.startswith("MLSYS "))
+    assert mlsys.split()[:5] == ["MLSYS", "-", "-", "inproceedings", "-"]
+    assert stdout.endswith(f"From {config}: FOOCONF, NeurIPS, MLSYS\n")
     code, stdout, _ = run("venues", "--no-config")
     assert "FOOCONF" not in stdout and "NeurIPS Foundation" not in stdout
     _, stdout, _ = run("config")

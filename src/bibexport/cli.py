@@ -434,7 +434,7 @@ def venues_command(as_json: bool, config: str | None, no_config: bool) -> None:
             [
                 str(row["short"]),
                 ", ".join(aliases) or "-",
-                str(row["since"]),
+                str(row["since"] or "-"),
                 str(row["entry_type"]),
                 str(row["publisher"]) or "-",
                 str(row["title"]),

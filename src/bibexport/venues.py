@@ -666,7 +666,7 @@ def venue_rows(extra: Sequence[VenueSpec] = (), source: str = "") -> list[dict[s
         {
             "short": spec.short,
             "aliases": list(spec.aliases),
-            "since": spec.eras[0].start if spec.eras else None,
+            "since": spec.eras[0].start if spec.eras and spec.eras[0].start > 1 else None,
             "entry_type": spec.entry_type,
             "title": _pattern(spec),
             "publisher": spec.eras[-1].publisher if spec.eras else "",
