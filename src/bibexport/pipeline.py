@@ -115,6 +115,7 @@ def read_papers(
                 yield paper
         chars_before += reader.chars_read
         if keep is not None:
+            keep.total = reader.total
             keep.check_own()
             filters.append(keep)
         for problem in reader.problems:

@@ -154,6 +154,7 @@ class ListingFilter:
         self.by_number = bool(selection.numbers)
         self.wanted = frozenset().union(*(s.numbers for s in (*shared, *own)))
         self.seen: set[int] = set()
+        self.total: int | None = None  # the listing's "Total: N", when it has one
         self.read = 0
         self.kept = 0  # papers that passed every filter, before duplicates are skipped
 
@@ -204,6 +205,9 @@ def _check(spec: NumberSpec, filters: Sequence[ListingFilter]) -> None:
     where = ", ".join(f.source for f in filters)
     if len(filters) == 1:
         has = f"the listing has {_has(filters[0].seen)}"
+        total = filters[0].total
+        if total is not None and filters[0].read < total:
+            has += f"; the page had loaded {filters[0].read} of its {total:,} papers when copied"
     else:
         has = "the listings have " + ", ".join(_has(f.seen) for f in filters)
     raise InputError(f"--select {spec.text}: no {papers} {_span(missing)} ({has})", where)
