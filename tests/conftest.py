@@ -49,3 +49,10 @@ def example_papers() -> list[Any]:
     keys = KeyAssigner()
     papers = read_papers([str(EXAMPLE)], Options(), lambda problem: None, Summary())
     return [replace(p, key=keys.assign(p)) for p in papers]
+
+
+@pytest.fixture(autouse=True)
+def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's $BIBEXPORT_CONFIG or $NO_COLOR must not change what the tests see."""
+    monkeypatch.delenv("BIBEXPORT_CONFIG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)

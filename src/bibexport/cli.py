@@ -1,6 +1,8 @@
 """The command line: a thin click layer over :func:`bibexport.pipeline.convert`.
 
 The only module that imports click, and the one place a BibexportError becomes exit status 1.
+``bibexport`` is a group whose default command is ``convert``: ``bibexport LISTING...`` is
+``bibexport convert LISTING...``, and ``venues``, ``formats`` and ``config`` are subcommands.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,14 +21,25 @@ from .formats import format_names
 from .progress import Progress
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from .config import Config, Setting
     from .pipeline import Summary
+    from .venues import VenueSpec
 
 EPILOG = """\b
 Examples:
   bibexport listing.txt -o refs.bib
   bibexport page1.txt page2.txt --unicode > refs.bib
   bibexport listing.txt --key-pattern '[auth:lower][year][veryshorttitle:lower]'
+  bibexport listing.txt --select 1,4,10-12 -o refs.bib
+  bibexport listing.txt --match 'diffusion|score-based' --author 'Yang Song'
+  bibexport venues      (also: formats, config; see 'bibexport COMMAND -h')
 """
+
+HELP_NAMES = ["-h", "--help"]
+CONVERT = "convert"
+_CONFIG = "bibexport.config"  # ctx.meta key: the Config in force, or None
 
 
 def _size(paths: Sequence[str]) -> int:
@@ -41,17 +54,165 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org)."""
+    return not os.environ.get("NO_COLOR") and _stderr_is_tty()
+
+
 def _warn(problem: Problem) -> None:
-    click.echo(f"bibexport: warning: {problem}", err=True)
+    if _colour():
+        label = click.style("warning:", fg="yellow", bold=True)
+        click.echo(f"bibexport: {label} {problem}", err=True, color=True)
+    else:
+        click.echo(f"bibexport: warning: {problem}", err=True)
 
 
-@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("listings", nargs=-1, required=True, metavar="LISTING...")
+class _Fail(click.ClickException):
+    """An error found before the command runs (a bad config file): one line, exit 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"bibexport: {self.message}", err=True)
+
+
+class _Main(click.Group):
+    """A group that runs ``convert`` when the first argument is not a command name.
+
+    ``bibexport refs.txt`` converts; ``bibexport venues`` lists venues; a listing file named
+    like a command is given as ``./venues`` (or ``bibexport convert venues``).
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in HELP_NAMES:
+            args = [CONVERT, *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The convert command's help, which is the main job, then the other commands."""
+        convert = self.commands[CONVERT]
+        sub = click.Context(convert, info_name=ctx.info_name, help_option_names=HELP_NAMES)
+        formatter.write_usage(ctx.command_path, " ".join(convert.collect_usage_pieces(sub)))
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
+        convert.format_help_text(sub, formatter)
+        convert.format_options(sub, formatter)
+        self.format_commands(ctx, formatter)
+        convert.format_epilog(sub, formatter)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """At the first word: convert's options too, or files besides the command names."""
+        from click.shell_completion import CompletionItem
+
+        items = super().shell_complete(ctx, incomplete)
+        convert = self.commands[CONVERT]
+        if incomplete.startswith("-"):
+            sub = convert.make_context(CONVERT, [], parent=ctx, resilient_parsing=True)
+            seen = {item.value for item in items}
+            items += [i for i in convert.shell_complete(sub, incomplete) if i.value not in seen]
+            return items
+        return [CompletionItem(incomplete, type="file"), *items]
+
+
+class _Configured(click.Command):
+    """A command whose option defaults come from the config file (click's ``default_map``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:  # not while completing: a broken file must not break it
+            opts, _, _ = self.make_parser(ctx).parse_args(args=list(args))
+            eager = {p.name for p in self.get_params(ctx) if p.is_eager}  # --help, --version
+            if not any(opts.get(name) is True for name in eager):
+                path = opts.get("config")
+                config = _load_config(
+                    path if isinstance(path, str) else None, opts.get("no_config") is True
+                )
+                ctx.meta[_CONFIG] = config
+                if config is not None:
+                    names = {p.name for p in self.params}
+                    ctx.default_map = {k: v for k, v in config.values.items() if k in names}
+        return super().parse_args(ctx, args)
+
+
+def _load_config(path: str | None, no_config: bool) -> Config | None:
+    from .config import choose, load
+
+    try:
+        chosen = choose(path, no_config, os.environ, os.getcwd())
+        if chosen is None:
+            return None
+        return load(*chosen[:2], _settings(), chosen[2])
+    except BibexportError as exc:
+        raise _Fail(str(exc)) from None
+
+
+def _settings() -> list[Setting]:
+    """What a config file may set: every convert option but the ones about config and help."""
+    from .config import Setting
+
+    rows = []
+    for p in convert_command.params:
+        if not isinstance(p, click.Option) or p.is_eager or p.name in ("config", "no_config"):
+            continue
+        assert p.name is not None
+        key = next(o for o in p.opts if o.startswith("--"))[2:]
+        negative = next((o[2:] for o in p.secondary_opts if o.startswith("--")), "")
+        path = isinstance(p.type, click.Path) or p.name == "outputs"
+        if p.is_flag:
+            rows.append(Setting(p.name, key, "flag", negative=negative))
+        elif p.multiple:
+            rows.append(Setting(p.name, key, "list", path=path))
+        elif isinstance(p.type, click.Choice):
+            choices = tuple(str(c).lower() for c in p.type.choices)
+            rows.append(Setting(p.name, key, "choice", choices=choices))
+        elif isinstance(p.type, click.IntRange):
+            low, high = p.type.min, p.type.max
+            rows.append(Setting(p.name, key, "int", low=low, high=high))
+        elif p.type is click.INT:
+            rows.append(Setting(p.name, key, "int"))
+        else:
+            rows.append(Setting(p.name, key, "text", path=path))
+    return rows
+
+
+def _config_options(f: Any) -> Any:
+    f = click.option(
+        "--no-config", is_flag=True, help="Read no config file (nor $BIBEXPORT_CONFIG)."
+    )(f)
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Settings from FILE (TOML) instead of the nearest pyproject.toml/bibexport.toml.",
+    )(f)
+
+
+@click.group(
+    "bibexport",
+    cls=_Main,
+    context_settings={"help_option_names": HELP_NAMES},
+    epilog=EPILOG,
+)
+def main() -> None:
+    """Turn papers.cool listings into BibTeX with clean names, real venues and stable keys."""
+
+
+@main.command(
+    CONVERT,
+    cls=_Configured,
+    epilog=EPILOG,
+    context_settings={"help_option_names": HELP_NAMES},
+    short_help="Convert listings (the default command: 'bibexport LISTING...').",
+)
+@click.argument(
+    "listings", nargs=-1, required=True, metavar="LISTING...", type=click.Path(allow_dash=True)
+)
 @click.option(
     "-o",
     "--output",
     "outputs",
     multiple=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write here (atomically); '-' or none: stdout. The extension picks the format.",
 )
@@ -109,8 +270,28 @@ def _warn(problem: Problem) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (nothing is written).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress line.")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="NUMBERS",
+    help="Only these listing numbers: '1,4,10-12' in every listing, 'FILE:1-3' in FILE only."
+    " Repeatable.",
+)
+@click.option(
+    "--match",
+    metavar="REGEX",
+    help="Only papers whose title or abstract matches (Python regex, any case).",
+)
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    metavar="NAME",
+    help="Only papers by NAME (full or family name; accents and case ignored). Repeatable: any.",
+)
+@_config_options
 @click.version_option(__version__, "--version", prog_name="bibexport")
-def main(
+def convert_command(
     listings: Sequence[str],
     outputs: Sequence[str],
     format_name: str | None,
@@ -129,19 +310,28 @@ def main(
     strict: bool,
     quiet: bool,
     debug: bool,
+    select: Sequence[str],
+    match: str | None,
+    authors: Sequence[str],
+    config: str | None,
+    no_config: bool,
 ) -> None:
     """Turn papers.cool listings into BibTeX with clean names, real venues and stable keys.
 
     LISTING is a listing file copied from papers.cool ('-' reads stdin); several files are
-    one batch with keys unique across them.
+    one batch with keys unique across them. A listing named like a command (venues, formats,
+    config, convert) is given as ./venues. Defaults for every option can come from
+    [tool.bibexport] in pyproject.toml or from bibexport.toml: see 'bibexport config'.
     """
     from .normalise import VenueOverride
     from .pipeline import Options, Target, convert, write_report
+    from .selection import Selection
 
     signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
     progress = Progress(_size(listings))
     progress.enabled = progress.enabled and not quiet
     try:
+        selection = Selection.parse(select, match, authors)
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
         options = Options(
             unicode=unicode,
@@ -154,6 +344,8 @@ def main(
             dry_run=dry_run,
             strict=strict,
             jabref_group=jabref_group,
+            selection=selection,
+            venues=_config_venues(),
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update
@@ -164,7 +356,7 @@ def main(
         progress.close()
         if debug:
             raise
-        click.echo(f"bibexport: {exc}", err=True)
+        click.echo(f"bibexport: {exc}{_command_hint(exc, listings)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("bibexport: interrupted; no output was changed", err=True)
@@ -179,6 +371,20 @@ def main(
         _print_summary(summary, dry_run)
 
 
+def _command_hint(exc: BibexportError, listings: Sequence[str]) -> str:
+    """``bibexport --quiet venues``: a missing listing named like a command was meant as one."""
+    source = getattr(exc, "source", None)
+    named = isinstance(source, str) and source in main.commands and source in listings
+    if named and isinstance(source, str) and not os.path.exists(source):
+        return f" (for the {source} command, give it first: bibexport {source} ...)"
+    return ""
+
+
+def _config_venues() -> tuple[VenueSpec, ...]:
+    config: Config | None = click.get_current_context().meta.get(_CONFIG)
+    return config.venues if config is not None else ()
+
+
 def _print_summary(summary: Summary, dry_run: bool) -> None:
     for skipped in summary.skipped:
         click.echo(f"bibexport: skipped {skipped.describe()}", err=True)
@@ -190,3 +396,163 @@ def _print_summary(summary: Summary, dry_run: bool) -> None:
     for path in summary.written:
         verb = "added" if path in summary.merged else "wrote"
         click.echo(f"bibexport: {verb} {summary.papers} papers to {path}{there}", err=True)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> None:
+    """Plain columns, two spaces apart; the last column is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def _json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command(
+    "venues",
+    cls=_Configured,
+    context_settings={"help_option_names": HELP_NAMES},
+    short_help="The venue table, with a config file's venues.",
+)
+@click.option("--json", "as_json", is_flag=True, help="As a JSON array of objects.")
+@_config_options
+def venues_command(as_json: bool, config: str | None, no_config: bool) -> None:
+    """The venue table: what a listing's venue and year become in the entry.
+
+    Shows each venue's short name, aliases, first year with a checked title, entry type,
+    publisher and proceedings (or journal) title, with a config file's venues in place.
+    In titles, <N>th is the edition: the year minus the number shown.
+    """
+    from .venues import venue_rows
+
+    found: Config | None = click.get_current_context().meta.get(_CONFIG)
+    rows = venue_rows(found.venues if found else (), found.path if found else "")
+    if as_json:
+        _json(rows)
+        return
+    table = [["VENUE", "ALIASES", "SINCE", "TYPE", "PUBLISHER", "TITLE"]]
+    for row in rows:
+        aliases = row["aliases"]
+        assert isinstance(aliases, list)
+        table.append(
+            [
+                str(row["short"]),
+                ", ".join(aliases) or "-",
+                str(row["since"] or "-"),
+                str(row["entry_type"]),
+                str(row["publisher"]) or "-",
+                str(row["title"]),
+            ]
+        )
+    _table(table)
+    if found is not None and found.venues:
+        names = ", ".join(spec.short for spec in found.venues)
+        click.echo(f"\nFrom {found.path}: {names}")
+
+
+@main.command(
+    "formats",
+    context_settings={"help_option_names": HELP_NAMES},
+    short_help="The output formats, their extensions, and which can be added to.",
+)
+@click.option("--json", "as_json", is_flag=True, help="As a JSON array of objects.")
+def formats_command(as_json: bool) -> None:
+    """The output formats: name for --format, file extensions, and whether bibexport can add
+    to an existing file of that format (otherwise it needs --overwrite)."""
+    from .append import MERGEABLE
+    from .formats import FORMATS
+
+    rows = [
+        {
+            "name": f.name,
+            "extensions": list(f.suffixes),
+            "mergeable": f.name in MERGEABLE,
+            "notes": f.description + ("; the default on stdout" if i == 0 else ""),
+        }
+        for i, f in enumerate(FORMATS)
+    ]
+    if as_json:
+        _json(rows)
+        return
+    table = [["FORMAT", "EXTENSIONS", "MERGE", "NOTES"]]
+    for row in rows:
+        extensions = row["extensions"]
+        assert isinstance(extensions, list)
+        table.append(
+            [
+                str(row["name"]),
+                " ".join(extensions) or "(--format only)",
+                "yes" if row["mergeable"] else "no",
+                str(row["notes"]),
+            ]
+        )
+    _table(table)
+
+
+@main.command(
+    "config",
+    cls=_Configured,
+    context_settings={"help_option_names": HELP_NAMES},
+    short_help="The settings in force, and where each comes from.",
+)
+def config_command(**values: object) -> None:
+    """The settings a conversion would use here, and where each comes from: the default, the
+    config file (and its line), or the command line. Takes every convert option, so
+    'bibexport config --unicode' shows what that run would do.
+
+    \b
+    The config file is, first found:
+      --config FILE, or --no-config for none
+      $BIBEXPORT_CONFIG
+      the nearest folder, from here up, with a bibexport.toml (its top level)
+      or a pyproject.toml ([tool.bibexport]); bibexport.toml wins in a folder with both
+    """
+    from .config import ENV, _toml
+
+    ctx = click.get_current_context()
+    found: Config | None = ctx.meta.get(_CONFIG)
+    if found is None:
+        why = "--no-config" if values.get("no_config") else f"none found from {os.getcwd()} up"
+        click.echo(f"config file: none ({why})")
+    else:
+        how = {
+            "--config": "given with --config",
+            ENV: f"from ${ENV}",
+            "found": f"found from {os.getcwd()}",
+        }
+        table = f" {found.table}" if found.table else ""
+        click.echo(f"config file: {found.path}{table} ({how[found.how]})")
+        for note in found.notes:
+            click.echo(f"note: {note}")
+    click.echo()
+    rows = [["SETTING", "VALUE", "FROM"]]
+    for setting in _settings():
+        value = values.get(setting.name)
+        source = ctx.get_parameter_source(setting.name)
+        if source is click.core.ParameterSource.COMMANDLINE:
+            origin = "command line"
+        elif source is click.core.ParameterSource.DEFAULT_MAP and found is not None:
+            origin = found.where(setting.name)
+        elif source is click.core.ParameterSource.ENVIRONMENT:
+            origin = "environment"
+        else:
+            origin = "default"
+        shown = (
+            "(not set)"
+            if value is None
+            else _toml(list(value) if isinstance(value, tuple) else value)
+        )
+        rows.append([setting.key, shown, origin])
+    _table(rows)
+    if found is not None:
+        for spec in found.venues:
+            line = found.venue_lines.get(spec.short)
+            place = f"{found.path}:{line}" if line else found.path
+            click.echo(f"venue {spec.short}: {place}")
+
+
+config_command.params[:0] = [p for p in convert_command.params if not isinstance(p, click.Argument)]

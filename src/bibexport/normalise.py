@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .formats.listing import Header, ListingEntry
 from .model import Origin, Paper, Person, Venue
 from .names import parse_name
 from .text import collapse_space
+
+if TYPE_CHECKING:
+    from .venues import VenueSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +26,10 @@ class VenueOverride:
 
 
 def resolve_venue(
-    header: Header | None, override: VenueOverride, source: str
+    header: Header | None,
+    override: VenueOverride,
+    source: str,
+    extra: Sequence[VenueSpec] = (),
 ) -> tuple[Venue, list[Problem]]:
     """The venue for every paper of one listing, with a warning if the table does not know it."""
     from .venues import resolve
@@ -40,7 +48,7 @@ def resolve_venue(
                 1,
             )
         name = ""
-    venue = resolve(name, year) if name else Venue(short="", year=year, known=False)
+    venue = resolve(name, year, extra) if name else Venue(short="", year=year, known=False)
     if override.booktitle:
         venue = replace(venue, container_title=override.booktitle, known=True)
     elif not venue.known:

@@ -23,6 +23,8 @@ from .output import STDOUT, AtomicOutput, resolve_target
 
 if TYPE_CHECKING:
     from .dedup import Index
+    from .selection import ListingFilter, Selection
+    from .venues import VenueSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class Options:
     skip_possible: bool = False  # possible duplicates are skipped too, not only certain ones
     dry_run: bool = False  # decide and report, write nothing
     jabref_group: str | None = None  # BibTeX outputs: new entries join this JabRef group
+    selection: Selection | None = None  # --select/--match/--author; None: every paper
+    venues: tuple[VenueSpec, ...] = ()  # a config file's venues, added to the table
 
 
 @dataclass(slots=True)
@@ -75,24 +79,46 @@ def read_papers(
     summary: Summary,
     tick: Tick | None = None,
 ) -> Iterator[Paper]:
-    """Every listing in order, normalised, as one batch."""
+    """Every listing in order, normalised, as one batch; only the selected papers, if any.
+
+    A selection that names a missing number, or keeps nothing, raises InputError after the
+    listing that shows it, before any output is committed.
+    """
+    selection = options.selection
+    filters: list[ListingFilter] = []
+    if selection is not None:
+        selection.check_listings(listings)
     chars_before = 0
     for path in listings:
         reader = ListingReader(path, options.encoding)
+        keep = selection.for_listing(reader.source, path) if selection is not None else None
         venue = None
         for entry in reader.entries():
             if venue is None:
-                venue, problems = resolve_venue(reader.header, options.venue, reader.source)
+                venue, problems = resolve_venue(
+                    reader.header, options.venue, reader.source, options.venues
+                )
                 for problem in problems:
                     report(problem)
             track = reader.header.track if reader.header else ""
+            wanted = keep is None or keep.keeps_number(entry.number)
+            if not wanted:
+                _drop_problems_of(reader.problems, entry.origin.line)
             for problem in reader.problems:
                 report(problem)
             reader.problems.clear()
             if tick is not None:
                 tick(summary.papers, chars_before + reader.chars_read)
-            yield normalise(entry, venue, track)
+            if not wanted:
+                continue
+            paper = normalise(entry, venue, track)
+            if keep is None or keep.keeps(paper):
+                yield paper
         chars_before += reader.chars_read
+        if keep is not None:
+            keep.total = reader.total
+            keep.check_own()
+            filters.append(keep)
         for problem in reader.problems:
             report(problem)
         if reader.total is not None and reader.count < reader.total:
@@ -100,6 +126,15 @@ def read_papers(
                 f"{reader.source}: {reader.count} of {reader.total:,} papers "
                 "(a copied listing holds the papers the page had loaded)"
             )
+    if selection is not None:
+        from .selection import check_all
+
+        check_all(selection, filters)
+
+
+def _drop_problems_of(problems: list[Problem], line: int) -> None:
+    """A paper not selected is not exported: its warnings would only be noise."""
+    problems[:] = [p for p in problems if p.line is None or p.line < line]
 
 
 @dataclass(frozen=True, slots=True)

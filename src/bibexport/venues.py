@@ -7,7 +7,7 @@ a venue is editing a row, and nothing is looked up over the network.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bibexport.model import Venue
@@ -562,13 +562,35 @@ def _volume(spec: VenueSpec, year: int) -> str:
     return ""
 
 
-def resolve(name: str, year: int | None) -> Venue:
+def with_extra(extra: Sequence[VenueSpec] = ()) -> dict[str, VenueSpec]:
+    """The name index with ``extra`` venues (from a config file) added; an extra venue whose
+    short name or alias is a table venue's name replaces that venue under all its names."""
+    if not extra:
+        return _BY_NAME
+    index = dict(_BY_NAME)
+    for spec in extra:
+        for name in (spec.short, *spec.aliases):
+            old = index.get(_key(name))
+            if old is not None:
+                index = {k: v for k, v in index.items() if v is not old}
+        for name in (spec.short, *spec.aliases):
+            index[_key(name)] = spec
+    return index
+
+
+def builtin(name: str) -> VenueSpec | None:
+    """The table's venue called ``name`` (short name or alias, any case)."""
+    return _BY_NAME.get(_key(name))
+
+
+def resolve(name: str, year: int | None, extra: Sequence[VenueSpec] = ()) -> Venue:
     """The proceedings a listing's ``NAME.YEAR`` header points to.
 
     Unknown names come back as written with ``known=False`` so the caller can warn and still
     export. With no year, only year-free fields are filled (the current publisher, series).
+    ``extra`` venues (a config file's) are looked up first.
     """
-    spec = _BY_NAME.get(_key(name))
+    spec = with_extra(extra).get(_key(name))
     if spec is None:
         return Venue(short=name, year=year, container_title=name, known=False)
     if year is None:
@@ -615,13 +637,42 @@ _PATTERN_TOKENS = {
 }
 
 
+def _pattern(spec: VenueSpec) -> str:
+    template = spec.eras[-1].title
+    pattern = template.format(**_PATTERN_TOKENS)
+    if _fields(template) & {"nth", "words", "words_first", "words_spaced"}:
+        pattern += f" (N = year - {spec.ordinal_base})"
+    return pattern
+
+
 def known_venues() -> list[tuple[str, str]]:
-    """(short name, current title pattern) for ``bibexport venues``, in table order."""
-    rows = []
+    """(short name, current title pattern), in table order."""
+    return [(spec.short, _pattern(spec)) for spec in VENUES]
+
+
+def venue_rows(extra: Sequence[VenueSpec] = (), source: str = "") -> list[dict[str, object]]:
+    """``bibexport venues``: the table, a config file's venues in place of those they replace
+    and new ones last; ``source`` says where the extra ones came from."""
+    index = with_extra(extra)
+    specs: list[tuple[VenueSpec, str]] = []
     for spec in VENUES:
-        template = spec.eras[-1].title
-        pattern = template.format(**_PATTERN_TOKENS)
-        if _fields(template) & {"nth", "words", "words_first", "words_spaced"}:
-            pattern += f" (N = year - {spec.ordinal_base})"
-        rows.append((spec.short, pattern))
-    return rows
+        current = index.get(_key(spec.short))
+        if current is spec:
+            specs.append((spec, "built-in"))
+        elif current is not None and current in extra and (current, source) not in specs:
+            specs.append((current, source))
+    specs += [(spec, source) for spec in extra if (spec, source) not in specs]
+    return [
+        {
+            "short": spec.short,
+            "aliases": list(spec.aliases),
+            "since": spec.eras[0].start if spec.eras and spec.eras[0].start > 1 else None,
+            "entry_type": spec.entry_type,
+            "title": _pattern(spec),
+            "publisher": spec.eras[-1].publisher if spec.eras else "",
+            "series": spec.series,
+            "issn": spec.issn,
+            "source": where,
+        }
+        for spec, where in specs
+    ]
