@@ -52,7 +52,12 @@ def example_papers() -> list[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A user's $BIBEXPORT_CONFIG or $NO_COLOR must not change what the tests see."""
+def _no_user_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A user's $BIBEXPORT_CONFIG or $NO_COLOR must not change what the tests see, and the
+    library cache of one test must not serve another (nor the user's ~/.cache)."""
     monkeypatch.delenv("BIBEXPORT_CONFIG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("BIBEXPORT_CACHE", raising=False)
+    monkeypatch.setenv("BIBEXPORT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

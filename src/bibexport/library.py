@@ -1534,4 +1534,17 @@ def read_library(path: str, format: str | None = None) -> Library:
     name = format or library_format(path)
     if name not in READERS:
         raise InputError(f"unknown library format {name!r}; known: {', '.join(READERS)}", path)
-    return READERS[name](path)
+    if name not in CACHED:
+        return READERS[name](path)
+    from . import libcache
+
+    library: Library | None = libcache.load(path, name)
+    if library is None:
+        library = READERS[name](path)
+        libcache.store(path, name, library)
+    return library
+
+
+# Text libraries are worth caching (parsing is most of a merge); Zotero's database is not:
+# it is read through SQLite's index, and changes whenever Zotero runs.
+CACHED = frozenset({"bibtex", "ris", "csl-json"})
