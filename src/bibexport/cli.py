@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import BibexportError, Problem
 from .formats import format_names
+from .keys import AUTO, PRESETS
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ Examples:
   bibexport listing.txt -o refs.bib
   bibexport page1.txt page2.txt --unicode > refs.bib
   bibexport listing.txt --key-pattern '[auth:lower][year][veryshorttitle:lower]'
+  bibexport listing.txt -o zotero.bib --keys bbt --keymap keys.csv
 """
 
 
@@ -75,6 +77,21 @@ def _warn(problem: Problem) -> None:
     metavar="PATTERN",
     help="JabRef-style key pattern, e.g. '[auth:lower][year][veryshorttitle:lower]'.",
 )
+@click.option(
+    "--keys",
+    "keys_preset",
+    type=click.Choice([*PRESETS, AUTO], case_sensitive=False),
+    help="Key convention: "
+    + ", ".join(f"{p.name} ({p.example})" for p in PRESETS.values())
+    + ", or auto: follow the library's (the default when merging or deduplicating).",
+)
+@click.option(
+    "--keymap",
+    "keymap_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.csv",
+    help="Write number,title,key,status of every paper, new or already there, as CSV.",
+)
 @click.option("--encoding", metavar="NAME", help="Encoding of the listings (default UTF-8).")
 @click.option(
     "--overwrite",
@@ -113,6 +130,8 @@ def main(
     year: int | None,
     booktitle: str | None,
     key_pattern: str | None,
+    keys_preset: str | None,
+    keymap_path: str | None,
     encoding: str | None,
     overwrite: bool,
     dedup_against: Sequence[str],
@@ -129,13 +148,15 @@ def main(
     one batch with keys unique across them.
     """
     from .normalise import VenueOverride
-    from .pipeline import Options, Target, convert, write_report
+    from .pipeline import Options, Target, convert, write_keymap, write_report
 
     signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
     progress = Progress(_size(listings))
     progress.enabled = progress.enabled and not quiet
     try:
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
+        if keymap_path is not None:
+            _check_keymap(keymap_path, [*outputs, *dedup_against])
         options = Options(
             unicode=unicode,
             key_pattern=key_pattern,
@@ -146,12 +167,15 @@ def main(
             skip_possible=skip_possible,
             dry_run=dry_run,
             strict=strict,
+            keys=keys_preset,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update
         )
         if report_path:
             write_report(report_path, summary)
+        if keymap_path is not None:
+            write_keymap(keymap_path, summary)
     except BibexportError as exc:
         progress.close()
         if debug:
@@ -169,6 +193,15 @@ def main(
         for note in summary.notes:
             click.echo(f"bibexport: {note}", err=True)
         _print_summary(summary, dry_run)
+
+
+def _check_keymap(path: str, libraries: Sequence[str]) -> None:
+    """--keymap names a file of its own: a slip (``--keymap refs.bib``) must not eat a library."""
+    if path == "-":
+        raise BibexportError("--keymap needs a file name, not '-'")
+    real = os.path.realpath(path)
+    if any(lib != "-" and os.path.realpath(lib) == real for lib in libraries):
+        raise BibexportError(f"--keymap {path} would overwrite a library or output; name a .csv")
 
 
 def _print_summary(summary: Summary, dry_run: bool) -> None:
