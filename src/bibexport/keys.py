@@ -7,8 +7,9 @@ somewhere, and they are unique case-insensitively because BibTeX compares them t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .errors import BibexportError
 from .model import Origin, Paper, Person, Venue
@@ -486,27 +487,51 @@ def reproduces(preset: str, existing: str, expected: str, year: int | None) -> b
     return bool(_SUFFIX.fullmatch(rest))
 
 
+class LibraryRecord(Protocol):
+    """What ConventionVotes reads of a library.Record (keys.py cannot import library.py)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def families(self) -> tuple[str, ...]: ...
+    @property
+    def year(self) -> int | None: ...
+
+
 class ConventionVotes:
     """``--keys auto``: which preset a library's keys follow, counted record by record.
 
     Each record's own authors, year and title give each preset's key; a preset scores when it
-    reproduces the record's existing key (collision suffixes ignored). Only counts are kept, so
-    a library of any size costs one pass.
+    reproduces the record's existing key (collision suffixes ignored). A large library is
+    sampled evenly (SAMPLE records at most), since computing five keys per record costs about
+    four times what reading it does, and a convention shows in any thousand of its keys.
     """
 
     MIN_KEYS = 3  # fewer reproduced keys than this is no convention, just chance
+    SAMPLE = 2000  # records looked at per library, at most
 
     def __init__(self) -> None:
         self.sources: list[str] = []
-        self.considered = 0  # records with a key, an author, a year and a title
+        self.records = 0  # records in the libraries
+        self.considered = 0  # records looked at that have a key, an author, a year and a title
+        self.sampled = False
         self.scores = dict.fromkeys(PRESETS, 0)
+
+    def add_library(self, source: str, records: Sequence[LibraryRecord]) -> None:
+        """One library's records (families: authors' family names, as library.Record has them)."""
+        self.sources.append(source)
+        self.records += len(records)
+        step = -(-len(records) // self.SAMPLE) or 1
+        self.sampled = self.sampled or step > 1
+        for record in records[::step]:
+            self.add(source, record.key, record.title, record.families, record.year)
 
     def add(
         self, source: str, key: str, title: str, families: tuple[str, ...], year: int | None
     ) -> None:
-        """One library record; ``families`` are its authors' family names, as Record has them."""
-        if source not in self.sources:
-            self.sources.append(source)
+        """One record, by its parts."""
         if not (key and title and families and year):
             return
         self.considered += 1
@@ -535,6 +560,8 @@ class ConventionVotes:
         leaders = [name for name, score in self.scores.items() if score == best]
         name = leaders[0]
         counted = f"{best} of {self.considered} keys in {where}"
+        if self.sampled:
+            counted = f"{best} of {self.considered} keys sampled from {self.records:,} in {where}"
         if "scholar" in leaders:
             name = "scholar"
         elif len(leaders) > 1 or best < self.MIN_KEYS or 2 * best < self.considered:

@@ -208,8 +208,8 @@ def _load_libraries(
             collect(problem)
         for record in library.records:
             index.add(record)
-            if votes is not None:
-                votes.add(path, record.key, record.title, record.families, record.year)
+        if votes is not None:
+            votes.add_library(path, library.records)
         keys |= library.keys
     return index, keys
 
