@@ -478,3 +478,37 @@ def test_keymap_of_the_whole_example_in_listing_order(tmp_path: Path) -> None:
     assert [r["number"] for r in rows] == [str(n) for n in range(1, 26)]
     assert [r["key"] for r in rows] == ANTHOLOGY
     assert {r["status"] for r in rows} == {"new"}
+
+
+def test_large_libraries_are_sampled_evenly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bibexport.keys import ConventionVotes
+
+    monkeypatch.setattr(ConventionVotes, "SAMPLE", 10)
+    lib = library_in(tmp_path, "jabref")
+    code, _, stderr = run(new_listing(tmp_path), "-o", str(lib))
+    assert code == 0
+    assert f"keys: jabref convention (9 of 9 keys sampled from 25 in {lib})" in stderr
+
+
+@pytest.mark.parametrize(
+    ("preset", "existing", "matches"),
+    [
+        ("openreview", 'm{\\"u}ller2023deep', True),  # OpenReview writes TeX into keys
+        ("openreview", "muller2023deepb", True),  # a collision suffix
+        ("openreview", "muller2023deepest", False),
+        ("scholar", "Muller2023deep", False),  # Scholar's keys are lower case
+        ("jabref", "Muller2023", True),
+        ("jabref", "muller2023", False),
+        ("bbt", "mullerDeepNets2023", True),
+        ("bbt", "mullerdeepnets2023", False),
+        ("anthology", "muller-2023-deep-nets-2", True),
+        ("anthology", "muller2023deep", False),
+    ],
+)
+def test_what_counts_as_a_preset_key(preset: str, existing: str, matches: bool) -> None:
+    from bibexport.keys import reproduces
+
+    view = paper("Deep Nets", Person(family="muller"))
+    assert reproduces(preset, existing, PRESETS[preset].key(view), 2023) is matches
