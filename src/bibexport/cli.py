@@ -168,6 +168,7 @@ def main(
             dry_run=dry_run,
             strict=strict,
             keys=keys_preset,
+            keymap=keymap_path is not None,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update

@@ -52,6 +52,7 @@ class Options:
     dry_run: bool = False  # decide and report, write nothing
     # --keys: a keys.PRESETS name or "auto"; None: auto when there is a library, else scholar
     keys: str | None = None
+    keymap: bool = False  # collect Summary.keymap (a title per paper) for --keymap
 
 
 @dataclass(slots=True)
@@ -63,7 +64,7 @@ class Summary:
     merged: list[str] = field(default_factory=list)  # of those, the ones merged into
     skipped: list[Skipped] = field(default_factory=list)  # already there: not written
     possible: list[Skipped] = field(default_factory=list)  # written, but may be duplicates
-    keymap: list[KeymapRow] = field(default_factory=list)  # every paper's key, in listing order
+    keymap: list[KeymapRow] = field(default_factory=list)  # Options.keymap: every paper's key
 
 
 Report = Callable[[Problem], None]
@@ -306,12 +307,16 @@ def _run(
                 status = "existing" if match.certain else "possible duplicate"
                 if match.certain or options.skip_possible:
                     summary.skipped.append(skipped)
-                    summary.keymap.append(KeymapRow(paper.number, paper.title, skipped.key, status))
+                    if options.keymap:
+                        summary.keymap.append(
+                            KeymapRow(paper.number, paper.title, skipped.key, status)
+                        )
                     continue
                 summary.possible.append(skipped)
             paper = replace(paper, key=keys.assign(paper))
-            status = "possible duplicate" if match is not None else "new"
-            summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
+            if options.keymap:
+                status = "possible duplicate" if match is not None else "new"
+                summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
             index.add(record_for_paper(paper))
             summary.papers += 1
             outputs.entry(paper, collect)
