@@ -558,16 +558,13 @@ class ConventionVotes:
             return "scholar", f"keys: no keys to follow in {where}; scholar convention"
         best = max(self.scores.values())
         leaders = [name for name, score in self.scores.items() if score == best]
-        name = leaders[0]
+        name = "scholar" if "scholar" in leaders else leaders[0]  # a tie with it: the default
         counted = f"{best} of {self.considered} keys in {where}"
         if self.sampled:
             counted = f"{best} of {self.considered} keys sampled from {self.records:,} in {where}"
-        if "scholar" in leaders:
-            name = "scholar"
-        elif len(leaders) > 1 or best < self.MIN_KEYS or 2 * best < self.considered:
+        tied = len(leaders) > 1 and name != "scholar"
+        if tied or best < self.MIN_KEYS or 2 * best < self.considered:
             return "scholar", f"keys: no clear convention ({name}: {counted}); scholar convention"
-        if best < self.MIN_KEYS or 2 * best < self.considered:
-            return "scholar", f"keys: no clear convention (scholar: {counted}); scholar convention"
         return name, f"keys: {name} convention ({counted})"
 
 
