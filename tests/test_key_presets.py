@@ -512,3 +512,22 @@ def test_what_counts_as_a_preset_key(preset: str, existing: str, matches: bool) 
 
     view = paper("Deep Nets", Person(family="muller"))
     assert reproduces(preset, existing, PRESETS[preset].key(view), 2023) is matches
+
+
+@pytest.mark.parametrize(
+    ("scores", "verdict"),
+    [
+        ({"scholar": 8, "openreview": 8}, ("scholar", "keys: scholar convention (8 of 10 keys")),
+        ({"bbt": 6, "jabref": 6}, ("scholar", "keys: no clear convention (bbt: 6 of 10 keys")),
+        ({"anthology": 4}, ("scholar", "keys: no clear convention (anthology: 4 of 10 keys")),
+        ({"openreview": 9, "scholar": 7}, ("openreview", "keys: openreview convention (9 of")),
+    ],
+)
+def test_verdict_ties_and_thresholds(scores: dict[str, int], verdict: tuple[str, str]) -> None:
+    from bibexport.keys import ConventionVotes
+
+    votes = ConventionVotes()
+    votes.sources, votes.considered = ["refs.bib"], 10
+    votes.scores.update(scores)
+    name, note = votes.verdict()
+    assert (name, note[: len(verdict[1])]) == verdict
