@@ -82,11 +82,43 @@ JABREF = [
     "Li2023",
     "Sariyildiz2023",
 ]
+# ML Anthology (https://mlanthology.org): make_bibtex_key, first_content_word, parse_author_name
+# and resolve_bibtex_collisions in rbnyng/mlanthology adapters/common.py, called with
+# venue="iclr" by adapters/openreview.py for ICLR 2023. Key: first author's family name
+# (a-z only), year, lower-case venue, "-", first title token of two or more characters that is
+# not one of its stop words, hyphenated compounds joined. No collisions among these 25.
+ANTHOLOGY = [
+    "gal2023iclr-image",  # "An" is a stop word
+    "yang2023iclr-divide",  # "JIANFEI YANG": the last word, lower-cased
+    "han2023iclr-rarity",
+    "chalumeau2023iclr-neuroevolution",
+    "bakshi2023iclr-subquadratic",
+    "paul2023iclr-unmasking",
+    "trivedi2023iclr-closer",
+    "wang2023iclr-unicorn",
+    "jiang2023iclr-sequential",
+    "lu2023iclr-unifiedio",  # "UNIFIED-IO" is one token, its hyphen dropped
+    "meng2023iclr-massediting",
+    "wang2023iclr-programmatically",  # no clash with wang2023iclr-unicorn
+    "ren2023iclr-depth",
+    "wen2023iclr-canary",
+    "pimentel2023iclr-usefulness",  # "On", "the" are stop words
+    "zadaianchuk2023iclr-unsupervised",
+    "sun2023iclr-smart",
+    "chiang2023iclr-loss",  # "Ping-yeh Chiang": the last word
+    "liu2023iclr-sparsityconstrained",
+    "liao2023iclr-equiformer",
+    "whittington2023iclr-disentanglement",
+    "bruce2023iclr-learning",
+    "lanthaler2023iclr-nonlinear",
+    "li2023iclr-continual",
+    "sariyildiz2023iclr-reason",  # "No" is a stop word
+]
 # ACL Anthology: BibkeyIndex.generate_bibkey in acl-org/acl-anthology
 # python/acl_anthology/collections/bibkeys.py, stop words from python/acl_anthology/text/
 # stopwords.py with stop-words==2018.7.23 (python/pyproject.toml), python-slugify for folding.
 # Cross-checked against the real python-slugify 9.1.2 and stop-words 2018.7.23.
-ANTHOLOGY = [
+ACL = [
     "gal-etal-2023-image",
     "yang-etal-2023-divide",
     "han-etal-2023-rarity",
@@ -175,6 +207,7 @@ EXPECTED = {
     "bbt": BBT,
     "jabref": JABREF,
     "anthology": ANTHOLOGY,
+    "acl": ACL,
     "openreview": OPENREVIEW,
 }
 VENUE = Venue(short="ICLR", year=2023, container_title="X")
@@ -227,6 +260,7 @@ MAATEN = Person(given="Laurens", family="Maaten", particle="van der")
 COHEN_OR = Person(given="Daniel", family="Cohen-Or")
 MUSSIG = Person(given="Jörg", family="Müßig")
 SARIYILDIZ = Person(given="Mert Bülent", family="Sarıyıldız")
+VAN_ROY = Person(given="Benjamin", family="Van Roy")
 
 
 @pytest.mark.parametrize(
@@ -249,11 +283,23 @@ SARIYILDIZ = Person(given="Mert Bülent", family="Sarıyıldız")
         ("jabref", "Null-text Inversion", COHEN_OR, "CohenOr2023"),
         ("jabref", "Über", MUSSIG, "Muessig2023"),
         ("jabref", "No", SARIYILDIZ, "Sariyildiz2023"),
-        # Anthology: slugified last name with its particle.
-        ("anthology", "Visualizing Data using t-SNE", MAATEN, "van-der-maaten-2023-visualizing"),
-        ("anthology", "What's in a Name?", COHEN_OR, "cohen-or-2023-name"),
-        ("anthology", "Über Mäuse", MUSSIG, "mussig-2023-uber"),
-        ("anthology", "Why Is It So?", MUSSIG, "mussig-2023-why"),  # all stop words
+        # ACL Anthology: slugified last name with its particle.
+        ("acl", "Visualizing Data using t-SNE", MAATEN, "van-der-maaten-2023-visualizing"),
+        ("acl", "What's in a Name?", COHEN_OR, "cohen-or-2023-name"),
+        ("acl", "Über Mäuse", MUSSIG, "mussig-2023-uber"),
+        ("acl", "Why Is It So?", MUSSIG, "mussig-2023-why"),  # all stop words
+        # ML Anthology: a lower-case particle joins the family name, a capitalised one does not
+        # (parse_author_name); a-z only, after NFKD with what does not decompose dropped
+        # (normalize_text): "ß" and dotless "ı" go.
+        ("anthology", "Visualizing Data using t-SNE", MAATEN, "vandermaaten2023iclr-visualizing"),
+        ("anthology", "Efficient RL", VAN_ROY, "roy2023iclr-efficient"),
+        ("anthology", "What's in a Name?", COHEN_OR, "cohenor2023iclr-name"),  # "s": too short
+        ("anthology", "Über Mäuse", MUSSIG, "muig2023iclr-uber"),
+        ("anthology", "No Reason", SARIYILDIZ, "saryldz2023iclr-reason"),
+        ("anthology", "Why Is It So?", MUSSIG, "muig2023iclr-why"),  # all stop words
+        ("anthology", "A 3D Shape", COHEN_OR, "cohenor2023iclr-3d"),
+        ("anthology", "$\\texttt{C2-DPO}$: Tuning", COHEN_OR, "cohenor2023iclr-c2dpo"),
+        ("anthology", "Mind the Gap &amp; Co", COHEN_OR, "cohenor2023iclr-mind"),
         # OpenReview: the name's last word as written, the title's first word's ASCII letters.
         ("openreview", "Visualizing Data", MAATEN, "maaten2023visualizing"),
         ("openreview", "3D Shapes", COHEN_OR, "cohen-or2023d"),
@@ -270,6 +316,36 @@ def test_openreview_takes_a_suffix_as_it_is_written() -> None:
     assert KeyAssigner(preset="openreview").assign(paper("Deep Nets", jr)) == "jr.2023deep"
 
 
+def test_mlanthology_takes_a_suffix_as_the_family_name() -> None:
+    # parse_author_name("John Smith Jr.") -> family "Jr.", as for an OpenReview name string.
+    jr = Person(given="John", family="Smith", suffix="Jr.")
+    assert KeyAssigner(preset="anthology").assign(paper("Deep Nets", jr)) == "jr2023iclr-deep"
+
+
+@pytest.mark.parametrize(
+    ("short", "venue"),
+    [("NeurIPS", "neurips"), ("ICML", "icml"), ("TMLR", "tmlr"), ("CoRL", "corl"), ("A B", "ab")],
+)
+def test_mlanthology_venue_is_the_short_name_lower_cased(short: str, venue: str) -> None:
+    p = Paper(
+        title="Deep Nets",
+        authors=(Person(given="Ann", family="Li"),),
+        venue=Venue(short=short, year=2024),
+        origin=Origin("t", 1),
+    )
+    assert KeyAssigner(preset="anthology").assign(p) == f"li2024{venue}-deep"
+
+
+def test_mlanthology_collisions_add_dash_letters() -> None:
+    # resolve_bibtex_collisions: the first keeps the key, later ones get -a, -b, ...
+    li = Person(given="Ann", family="Li")
+    keys = KeyAssigner(preset="anthology")
+    got = [keys.assign(paper("Learning Things", li)) for _ in range(3)]
+    assert got == ["li2023iclr-learning", "li2023iclr-learning-a", "li2023iclr-learning-b"]
+    taken = KeyAssigner(preset="anthology", taken=["li2023iclr-learning"])
+    assert taken.assign(paper("Learning", li)) == "li2023iclr-learning-a"
+
+
 def test_slugify_matches_python_slugify() -> None:
     # Output of python-slugify 9.1.2 (unidecode backend) for the same text.
     text = "What's the “Best” Ünïcode—Title? 1,000 &amp; more"
@@ -277,8 +353,8 @@ def test_slugify_matches_python_slugify() -> None:
     assert slugify("L’Été d’un Ça") == "lete-dun-ca"
 
 
-def test_anthology_collisions_add_title_words_then_numbers() -> None:
-    keys = KeyAssigner(preset="anthology", taken=["li-2023-learning"])
+def test_acl_collisions_add_title_words_then_numbers() -> None:
+    keys = KeyAssigner(preset="acl", taken=["li-2023-learning"])
     li = Person(given="Ann", family="Li")
     got = [keys.assign(paper("Learning Things Well", li)) for _ in range(4)]
     assert got == [
@@ -287,7 +363,7 @@ def test_anthology_collisions_add_title_words_then_numbers() -> None:
         "li-2023-learning-things-well-2",
         "li-2023-learning-things-well-3",
     ]
-    again = KeyAssigner(preset="anthology")
+    again = KeyAssigner(preset="acl")
     assert [again.assign(paper("What Is It", li)) for _ in range(3)] == [
         "li-2023-what",
         "li-2023-what-is",
@@ -309,7 +385,8 @@ NEW_KEY = {
     "scholar": "li2023learning",
     "bbt": "liLearningStuffQuickly2023",
     "jabref": "Li2023a",  # Zhiyuan Li's Li2023 is in the library
-    "anthology": "li-etal-2023-learning",
+    "anthology": "li2023iclr-learning",
+    "acl": "li-etal-2023-learning",
     "openreview": "li2023learning",
 }
 
@@ -336,7 +413,7 @@ def test_merging_follows_the_library_convention_by_default(tmp_path: Path, prese
     assert keys_in(lib.read_text())[-1] == NEW_KEY[preset]
 
 
-@pytest.mark.parametrize("preset", ["bbt", "anthology"])
+@pytest.mark.parametrize("preset", ["bbt", "anthology", "acl"])
 def test_dedup_against_libraries_are_followed_too(tmp_path: Path, preset: str) -> None:
     lib = library_in(tmp_path, preset)
     code, stdout, stderr = run(new_listing(tmp_path), "--dedup-against", str(lib), "--keys", "auto")
@@ -361,8 +438,9 @@ def test_a_key_pattern_turns_detection_off(tmp_path: Path) -> None:
 
 def test_a_mixed_library_falls_back_to_scholar_with_a_note(tmp_path: Path) -> None:
     entries = {p: library_in(tmp_path, p).read_text().split("\n@") for p in EXPECTED}
-    # Five papers each from five conventions: none has half the keys.
-    mixed = [entries[p][i] for i, p in enumerate(p for p in EXPECTED for _ in range(5))]
+    # Four or five papers each from six conventions: none has half the keys.
+    names = list(EXPECTED)
+    mixed = [entries[names[i * len(names) // 25]][i] for i in range(25)]
     lib = tmp_path / "mixed.bib"
     lib.write_text("\n@".join(mixed), encoding="utf-8")
     assert len(keys_in(lib.read_text())) == 25
@@ -503,8 +581,15 @@ def test_large_libraries_are_sampled_evenly(
         ("jabref", "muller2023", False),
         ("bbt", "mullerDeepNets2023", True),
         ("bbt", "mullerdeepnets2023", False),
-        ("anthology", "muller-2023-deep-nets-2", True),
-        ("anthology", "muller2023deep", False),
+        ("acl", "muller-2023-deep-nets-2", True),
+        ("acl", "muller2023deep", False),
+        ("anthology", "muller2023iclr-deep", True),
+        ("anthology", "muller2023neurips-deep-b", True),  # any venue, a collision suffix
+        ("anthology", "muller2023lrec-coling-deep", True),
+        ("anthology", "muller2023deep", False),  # Scholar's
+        ("anthology", "muller2023iclr-deeper", False),
+        ("anthology", "Muller2023iclr-deep", False),
+        ("anthology", "muller-2023-deep", False),
     ],
 )
 def test_what_counts_as_a_preset_key(preset: str, existing: str, matches: bool) -> None:

@@ -326,7 +326,7 @@ def jabref_key(paper: Paper) -> str:
 # The ACL Anthology's stop words: the English list of the stop-words package at the version the
 # Anthology pins (stop-words==2018.7.23 in acl-org/acl-anthology python/pyproject.toml), each
 # word slugified and split at hyphens as python/acl_anthology/text/stopwords.py does.
-ANTHOLOGY_STOP_WORDS = frozenset(
+ACL_STOP_WORDS = frozenset(
     """a about above after again against all am an and any are aren as at be because been before
     being below between both but by can cannot could couldn d did didn do does doesn doing don
     down during each few for from further had hadn has hasn have haven having he her here hers
@@ -341,7 +341,7 @@ _SLUG_ENTITY = re.compile(r"&(\w+);|&#(\d+);|&#[xX]([\da-fA-F]+);")
 
 
 def slugify(text: str) -> str:
-    """python-slugify's ``slugify(text)`` with the unidecode backend, as the Anthology calls it.
+    """python-slugify's ``slugify(text)`` with the unidecode backend, as ACL Anthology calls it.
 
     An ASCII apostrophe becomes a hyphen (``What's`` -> ``what-s``), the text is folded and
     lower-cased, commas between digits go, every other run of non-alphanumerics is one hyphen.
@@ -366,8 +366,8 @@ def slugify(text: str) -> str:
     return re.sub(r"-{2,}", "-", text).strip("-")
 
 
-def anthology_parts(paper: Paper) -> tuple[str, list[str]]:
-    """The Anthology's key and the title words it appends, in order, when the key is taken.
+def acl_parts(paper: Paper) -> tuple[str, list[str]]:
+    """The ACL Anthology's key and the title words it appends, in order, when the key is taken.
 
     Source: BibkeyIndex.generate_bibkey in acl-org/acl-anthology
     python/acl_anthology/collections/bibkeys.py: one or two authors' slugified last names
@@ -383,15 +383,121 @@ def anthology_parts(paper: Paper) -> tuple[str, list[str]]:
         names = "-".join(slugify(_family_with_particle(a)) for a in authors)
     title = _TEX_COMMAND.sub("", strip_invisible(paper.title))
     slugs = slugify(title).split("-")
-    words = [w for w in slugs if w not in ANTHOLOGY_STOP_WORDS]
+    words = [w for w in slugs if w not in ACL_STOP_WORDS]
     if not words:
         words = [*slugs, "0"]
     return f"{names}-{paper.year or ''}-{words[0]}", words[1:]
 
 
-def anthology_key(paper: Paper) -> str:
-    """``gal-etal-2023-image``: see :func:`anthology_parts`."""
-    return anthology_parts(paper)[0]
+def acl_key(paper: Paper) -> str:
+    """``gal-etal-2023-image``: see :func:`acl_parts`."""
+    return acl_parts(paper)[0]
+
+
+# --- ML Anthology (https://mlanthology.org) ------------------------------------------------
+#
+# Source: rbnyng/mlanthology adapters/common.py: make_bibtex_key, first_content_word,
+# normalize_text, _strip_latex, parse_author_name, resolve_bibtex_collisions. Keys are
+# ``{lastname}{year}{venue}-{first_content_word}`` (``gal2023iclr-image``), the venue being
+# the lower-cased short name every adapter passes in (VENUE_MAP in common.py, ``venue.lower()``
+# in adapters/openreview.py and adapters/pmlr.py, "neurips" in adapters/neurips.py, "acl",
+# "emnlp", "naacl" in the ACL Anthology adapter).
+
+# first_content_word's stopwords, verbatim.
+MLANTHOLOGY_STOP_WORDS = frozenset(
+    """a an the on in at of for to and or with by from is are was were be been being do does did
+    can could will would shall should may might must have has had not no nor but yet so if then
+    than that this these those it its as into through about above below between under over
+    after before during without toward towards how what when where which who whom why""".split()
+)
+# parse_author_name's _NAME_PARTICLES: lower-case only, matched case-sensitively.
+MLANTHOLOGY_PARTICLES = frozenset(
+    "van von de del della der den di du das dos do da le la el al bin ibn ten ter het".split()
+)
+_MLA_TOKEN = re.compile(r"[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*")
+
+
+def _mla_normalize(text: str) -> str:
+    """normalize_text: NFKD, then drop what is not ASCII (``ı``, ``ł``, ``ø`` go, they do not
+    decompose); unidecode only when nothing at all is left."""
+    import unicodedata
+
+    result = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    if not result.strip() and text.strip():
+        from unidecode import unidecode
+
+        result = unidecode(text)
+    return result
+
+
+def _mla_strip_latex(text: str) -> str:
+    """_strip_latex: ``\\cmd{x}`` -> ``x`` (repeatedly), bare commands and ``$ { }`` removed."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = re.sub(r"\\[a-zA-Z]+\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"\\[a-zA-Z]+", "", text)
+    return re.sub(r"[${}]", "", text)
+
+
+def mlanthology_word(title: str) -> str:
+    """first_content_word: the first token (hyphenated compounds whole, hyphens then dropped:
+    ``Text-to-Image`` -> ``texttoimage``) of two or more characters, not a stop word, with a
+    letter in it; else the first token with a letter; else ``paper``."""
+    from html import unescape
+
+    tokens = _MLA_TOKEN.findall(_mla_strip_latex(_mla_normalize(unescape(title))))
+    slugs = [re.sub(r"[^a-z0-9]", "", t.lower()) for t in tokens]
+    for slug in slugs:
+        if len(slug) >= 2 and slug not in MLANTHOLOGY_STOP_WORDS and re.search("[a-z]", slug):
+            return slug
+    return next((slug for slug in slugs if re.search("[a-z]", slug)), "paper")
+
+
+def mlanthology_family(person: Person) -> str:
+    """The family name ML Anthology keys on: parse_author_name of the name as one string.
+
+    OpenReview (ICLR, TMLR) and NeurIPS give names as strings, which parse_author_name splits:
+    the last word, or from a lower-case particle on (``van der Maaten``); ``Van Roy`` gives
+    ``Roy``, and a suffix, being the last word, is the family name (``Smith Jr.`` -> ``Jr.``).
+    A person with no given name (a library's family name alone) is taken as written.
+    """
+    if not person.literal and not person.given:
+        return person.full_family
+    name = person.literal or " ".join(
+        p for p in (person.given, person.particle, person.family, person.suffix) if p
+    )
+    parts = name.split()
+    if len(parts) <= 1:
+        return name.strip()
+    start = len(parts) - 1
+    for i in range(1, len(parts) - 1):
+        if parts[i] in MLANTHOLOGY_PARTICLES:
+            start = i
+            break
+    return " ".join(parts[start:])
+
+
+def mlanthology_venue(venue: Venue) -> str:
+    """``ICLR`` -> ``iclr``, ``NeurIPS`` -> ``neurips``: VENUE_MAP is the short name lower-cased
+    for every venue bibexport knows. Anything but ASCII letters, digits and ``-`` is dropped,
+    so an unknown venue written with spaces still makes a key."""
+    return re.sub(r"[^a-z0-9-]", "", _mla_normalize(venue.short).lower())
+
+
+def mlanthology_key(paper: Paper) -> str:
+    """``gal2023iclr-image``: make_bibtex_key in rbnyng/mlanthology adapters/common.py.
+
+    The first author's family name (see :func:`mlanthology_family`) folded by normalize_text,
+    lower-cased, with everything but a-z removed (``Cohen-Or`` -> ``cohenor``, ``O'Neil`` ->
+    ``oneil``, ``Sarıyıldız`` -> ``saryldz``); the year; the venue; ``-``; the title word of
+    :func:`mlanthology_word`.
+    """
+    authors = _authors(paper)
+    family = mlanthology_family(authors[0]) if authors else ""
+    last = re.sub(r"[^a-z]", "", _mla_normalize(family).lower())
+    venue = mlanthology_venue(paper.venue)
+    return f"{last}{paper.year or ''}{venue}-{mlanthology_word(paper.title)}"
 
 
 def openreview_key(paper: Paper) -> str:
@@ -428,7 +534,9 @@ class Preset:
     key: Callable[[Paper], str]
     example: str  # paper #1 of the example listing, for --help and the docs
     tool: str
-    letters: bool = True  # collisions get a, b, ...; else the Anthology's way (see KeyAssigner)
+    # How collisions are settled (see KeyAssigner): "letters" appends a, b, ...; "acl" more
+    # title words, then -2, -3; "mlanthology" -a, -b, ...
+    collisions: str = "letters"
 
 
 PRESETS: dict[str, Preset] = {
@@ -437,7 +545,8 @@ PRESETS: dict[str, Preset] = {
         Preset("scholar", scholar_key, "gal2023image", "Google Scholar"),
         Preset("bbt", bbt_key, "galImageWorthOne2023", "Better BibTeX for Zotero"),
         Preset("jabref", jabref_key, "Gal2023", "JabRef"),
-        Preset("anthology", anthology_key, "gal-etal-2023-image", "ACL Anthology", False),
+        Preset("anthology", mlanthology_key, "gal2023iclr-image", "ML Anthology", "mlanthology"),
+        Preset("acl", acl_key, "gal-etal-2023-image", "ACL Anthology", "acl"),
         Preset("openreview", openreview_key, "gal2023an", "OpenReview"),
     )
 }
@@ -453,7 +562,9 @@ def get_preset(name: str) -> Preset:
 
 
 _SUFFIX = re.compile(r"[a-z]{0,2}")
-_ANTHOLOGY_TAIL = re.compile(r"[a-z0-9]*")
+_ACL_TAIL = re.compile(r"[a-z0-9]*")
+_MLA_COLLISION = r"(?:-[a-z]{1,2})?"
+_MLA_PARTS = re.compile(r"([a-z]*[0-9]+)[a-z0-9-]*-([a-z0-9]+)")  # name+year, venue, word
 
 
 def _squash(key: str) -> str:
@@ -466,9 +577,17 @@ def reproduces(preset: str, existing: str, expected: str, year: int | None) -> b
 
     Letters and digits are compared (a library's names are folded, so ``cohen-or`` and
     ``cohenor`` are one name); case tells the conventions apart where it can: Scholar,
-    OpenReview and Anthology keys are lower case, JabRef's start with a capital, BBT's title
-    words are capitalised as BBT would.
+    OpenReview and both Anthologies' keys are lower case, JabRef's start with a capital, BBT's
+    title words are capitalised as BBT would. An ML Anthology key is matched whole, with any
+    venue in it: a library record's venue is not known (``gal2023iclr-image`` against the
+    expected ``gal2023-image``), and its hyphen tells it from Scholar's ``gal2023image``.
     """
+    if preset == "anthology":
+        parts = _MLA_PARTS.fullmatch(expected)
+        if not parts:
+            return False
+        head, word = (re.escape(p) for p in parts.groups())
+        return re.fullmatch(rf"{head}[a-z][a-z0-9-]*-{word}{_MLA_COLLISION}", existing) is not None
     have, want = _squash(existing), _squash(expected)
     if not want:
         return False
@@ -482,8 +601,8 @@ def reproduces(preset: str, existing: str, expected: str, year: int | None) -> b
         return existing[:1].isupper() and bool(_SUFFIX.fullmatch(rest))
     if existing != existing.lower():
         return False
-    if preset == "anthology":
-        return f"-{year}-" in existing and bool(_ANTHOLOGY_TAIL.fullmatch(rest))
+    if preset == "acl":
+        return f"-{year}-" in existing and bool(_ACL_TAIL.fullmatch(rest))
     return bool(_SUFFIX.fullmatch(rest))
 
 
@@ -505,8 +624,8 @@ class ConventionVotes:
 
     Each record's own authors, year and title give each preset's key; a preset scores when it
     reproduces the record's existing key (collision suffixes ignored). A large library is
-    sampled evenly (SAMPLE records at most), since computing five keys per record costs about
-    four times what reading it does, and a convention shows in any thousand of its keys.
+    sampled evenly (SAMPLE records at most), since computing every preset's key per record costs
+    several times what reading it does, and a convention shows in any thousand of its keys.
     """
 
     MIN_KEYS = 3  # fewer reproduced keys than this is no convention, just chance
@@ -581,8 +700,10 @@ class KeyAssigner:
         self._make: Callable[[Paper], str] = (
             KeyPattern.compile(pattern) if pattern else chosen.key if chosen else scholar_key
         )
-        # The Anthology settles collisions with more title words, then -2, -3 (bibkeys.py).
-        self._anthology = chosen is not None and not chosen.letters
+        # The ACL Anthology settles collisions with more title words, then -2, -3 (bibkeys.py);
+        # ML Anthology with -a, -b, ... (resolve_bibtex_collisions in adapters/common.py; after
+        # -z it would go on to -{, so here -aa follows as for the letter presets).
+        self._collisions = chosen.collisions if chosen else "letters"
         self._taken = {k.casefold() for k in taken}
         self._next: dict[str, int] = {}
 
@@ -593,20 +714,21 @@ class KeyAssigner:
         return self._make(paper) or "paper"
 
     def assign(self, paper: Paper) -> str:
-        if self._anthology:
-            return self._assign_anthology(paper)
+        if self._collisions == "acl":
+            return self._assign_acl(paper)
         base = self.base(paper)
+        sep = "-" if self._collisions == "mlanthology" else ""
         key = base
         n = self._next.get(base.casefold(), 0)
         while key.casefold() in self._taken:
             n += 1
-            key = base + collision_suffix(n)
+            key = base + sep + collision_suffix(n)
         self._next[base.casefold()] = n
         self._taken.add(key.casefold())
         return key
 
-    def _assign_anthology(self, paper: Paper) -> str:
-        key, words = anthology_parts(paper)
+    def _assign_acl(self, paper: Paper) -> str:
+        key, words = acl_parts(paper)
         while key.casefold() in self._taken:
             if words:
                 key = f"{key}-{words.pop(0)}"
