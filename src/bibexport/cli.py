@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .errors import BibexportError, Problem
 from .formats import format_names
+from .keys import AUTO, PRESETS
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ Examples:
   bibexport listing.txt -o refs.bib
   bibexport page1.txt page2.txt --unicode > refs.bib
   bibexport listing.txt --key-pattern '[auth:lower][year][veryshorttitle:lower]'
+  bibexport listing.txt -o zotero.bib --keys bbt --keymap keys.csv
   bibexport listing.txt --select 1,4,10-12 -o refs.bib
   bibexport listing.txt --match 'diffusion|score-based' --author 'Yang Song'
   bibexport venues      (also: formats, config; see 'bibexport COMMAND -h')
@@ -236,6 +238,21 @@ def main() -> None:
     metavar="PATTERN",
     help="JabRef-style key pattern, e.g. '[auth:lower][year][veryshorttitle:lower]'.",
 )
+@click.option(
+    "--keys",
+    "keys_preset",
+    type=click.Choice([*PRESETS, AUTO], case_sensitive=False),
+    help="Key convention: "
+    + ", ".join(f"{p.name} ({p.example})" for p in PRESETS.values())
+    + ", or auto: follow the library's (the default when merging or deduplicating).",
+)
+@click.option(
+    "--keymap",
+    "keymap_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.csv",
+    help="Write number,title,key,status of every paper, new or already there, as CSV.",
+)
 @click.option("--encoding", metavar="NAME", help="Encoding of the listings (default UTF-8).")
 @click.option(
     "--overwrite",
@@ -300,6 +317,8 @@ def convert_command(
     year: int | None,
     booktitle: str | None,
     key_pattern: str | None,
+    keys_preset: str | None,
+    keymap_path: str | None,
     encoding: str | None,
     overwrite: bool,
     dedup_against: Sequence[str],
@@ -324,7 +343,7 @@ def convert_command(
     [tool.bibexport] in pyproject.toml or from bibexport.toml: see 'bibexport config'.
     """
     from .normalise import VenueOverride
-    from .pipeline import Options, Target, convert, write_report
+    from .pipeline import Options, Target, convert, write_keymap, write_report
     from .selection import Selection
 
     signal.signal(signal.SIGTERM, _interrupt)  # so a kill mid-write cleans up like Ctrl-C
@@ -333,6 +352,8 @@ def convert_command(
     try:
         selection = Selection.parse(select, match, authors)
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
+        if keymap_path is not None:
+            _check_keymap(keymap_path, [*outputs, *dedup_against])
         options = Options(
             unicode=unicode,
             key_pattern=key_pattern,
@@ -346,12 +367,16 @@ def convert_command(
             jabref_group=jabref_group,
             selection=selection,
             venues=_config_venues(),
+            keys=keys_preset,
+            keymap=keymap_path is not None,
         )
         summary = convert(
             listings, targets, options, report=None if quiet else _warn, tick=progress.update
         )
         if report_path:
             write_report(report_path, summary)
+        if keymap_path is not None:
+            write_keymap(keymap_path, summary)
     except BibexportError as exc:
         progress.close()
         if debug:
@@ -383,6 +408,15 @@ def _command_hint(exc: BibexportError, listings: Sequence[str]) -> str:
 def _config_venues() -> tuple[VenueSpec, ...]:
     config: Config | None = click.get_current_context().meta.get(_CONFIG)
     return config.venues if config is not None else ()
+
+
+def _check_keymap(path: str, libraries: Sequence[str]) -> None:
+    """--keymap names a file of its own: a slip (``--keymap refs.bib``) must not eat a library."""
+    if path == "-":
+        raise BibexportError("--keymap needs a file name, not '-'")
+    real = os.path.realpath(path)
+    if any(lib != "-" and os.path.realpath(lib) == real for lib in libraries):
+        raise BibexportError(f"--keymap {path} would overwrite a library or output; name a .csv")
 
 
 def _print_summary(summary: Summary, dry_run: bool) -> None:

@@ -16,7 +16,7 @@ from .append import Existing, folder_lock, read_existing
 from .errors import InputError, Problem
 from .formats import Format, WriteOptions, get_format
 from .formats.listing import ListingReader
-from .keys import KeyAssigner
+from .keys import AUTO, ConventionVotes, KeyAssigner, KeyPatternError, get_preset
 from .model import Origin, Paper
 from .normalise import VenueOverride, normalise, resolve_venue
 from .output import STDOUT, AtomicOutput, resolve_target
@@ -55,6 +55,9 @@ class Options:
     jabref_group: str | None = None  # BibTeX outputs: new entries join this JabRef group
     selection: Selection | None = None  # --select/--match/--author; None: every paper
     venues: tuple[VenueSpec, ...] = ()  # a config file's venues, added to the table
+    # --keys: a keys.PRESETS name or "auto"; None: auto when there is a library, else scholar
+    keys: str | None = None
+    keymap: bool = False  # collect Summary.keymap (a title per paper) for --keymap
 
 
 @dataclass(slots=True)
@@ -66,6 +69,7 @@ class Summary:
     merged: list[str] = field(default_factory=list)  # of those, the ones merged into
     skipped: list[Skipped] = field(default_factory=list)  # already there: not written
     possible: list[Skipped] = field(default_factory=list)  # written, but may be duplicates
+    keymap: list[KeymapRow] = field(default_factory=list)  # Options.keymap: every paper's key
 
 
 Report = Callable[[Problem], None]
@@ -164,6 +168,16 @@ class Skipped:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class KeymapRow:
+    """``--keymap``: the key to cite a paper by, whether it was added now or already there."""
+
+    number: int | None
+    title: str
+    key: str
+    status: str  # "new", "existing" or "possible duplicate"
+
+
 class _Outputs:
     """Every target's writer and temp file; an existing library gets its bytes first."""
 
@@ -222,7 +236,9 @@ class _Outputs:
             out.abort()
 
 
-def _load_libraries(paths: Sequence[str], collect: Report) -> tuple[Index, set[str]]:
+def _load_libraries(
+    paths: Sequence[str], collect: Report, votes: ConventionVotes | None = None
+) -> tuple[Index, set[str]]:
     from .dedup import Index
     from .library import read_library
 
@@ -234,6 +250,8 @@ def _load_libraries(paths: Sequence[str], collect: Report) -> tuple[Index, set[s
             collect(problem)
         for record in library.records:
             index.add(record)
+        if votes is not None:
+            votes.add_library(path, library.records)
         keys |= library.keys
     return index, keys
 
@@ -269,9 +287,31 @@ def convert(
             if t.path != STDOUT and os.path.exists(t.path) and not options.overwrite
         }
         libraries = [*options.dedup_against, *merging]
-        index, taken = _load_libraries(libraries, collect) if libraries else (None, set())
+        votes = _votes(options, libraries)
+        index, taken = _load_libraries(libraries, collect, votes) if libraries else (None, set())
+        options = _choose_keys(options, votes, summary)
         _run(listings, targets, options, merging, index, taken, collect, summary, tick)
     return summary
+
+
+def _votes(options: Options, libraries: Sequence[str]) -> ConventionVotes | None:
+    """A tally of the libraries' key conventions, when the keys are to follow them."""
+    if options.keys and options.key_pattern:
+        raise KeyPatternError("give --keys or --key-pattern, not both: each chooses the keys")
+    if options.keys and options.keys.lower() != AUTO:
+        get_preset(options.keys)  # an unknown name fails before any library is read
+    explicit = options.keys is not None and options.keys.lower() == AUTO
+    follow = explicit or (options.keys is None and options.key_pattern is None)
+    return ConventionVotes() if follow and (libraries or explicit) else None
+
+
+def _choose_keys(options: Options, votes: ConventionVotes | None, summary: Summary) -> Options:
+    """Resolve ``auto`` (given, or the default beside a library) to a preset, and say which."""
+    if votes is None:
+        return options
+    name, note = votes.verdict()
+    summary.notes.append(note)
+    return replace(options, keys=name)
 
 
 def _run(
@@ -288,7 +328,7 @@ def _run(
     from .dedup import Index, paper_fingerprint_parts, record_for_paper
 
     index = index if index is not None else Index()
-    keys = KeyAssigner(options.key_pattern, taken=taken)
+    keys = KeyAssigner(options.key_pattern, taken=taken, preset=options.keys)
     outputs = _Outputs(targets, options, merging)
     group_notes = _plan_jabref_group(outputs, options.jabref_group) if options.jabref_group else []
     try:
@@ -307,11 +347,19 @@ def _run(
                     match.reason,
                     match.certain,
                 )
+                status = "existing" if match.certain else "possible duplicate"
                 if match.certain or options.skip_possible:
                     summary.skipped.append(skipped)
+                    if options.keymap:
+                        summary.keymap.append(
+                            KeymapRow(paper.number, paper.title, skipped.key, status)
+                        )
                     continue
                 summary.possible.append(skipped)
             paper = replace(paper, key=keys.assign(paper))
+            if options.keymap:
+                status = "possible duplicate" if match is not None else "new"
+                summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
             index.add(record_for_paper(paper, parts))
             summary.papers += 1
             outputs.entry(paper, collect)
@@ -376,3 +424,21 @@ def write_report(path: str, summary: Summary) -> None:
     }
     with AtomicOutput(path) as out:
         out.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_keymap(path: str, summary: Summary) -> None:
+    """``--keymap``: number, title, key and status of every paper, in listing order, as CSV.
+
+    The key is the one to cite: the new entry's, or the library's for a paper already there.
+    Written atomically, like every output.
+    """
+    import csv
+    import io
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["number", "title", "key", "status"])
+    for row in summary.keymap:
+        writer.writerow(["" if row.number is None else row.number, row.title, row.key, row.status])
+    with AtomicOutput(path) as out:
+        out.write(text.getvalue())
