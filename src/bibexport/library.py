@@ -200,7 +200,8 @@ def decoded(tex: str) -> str:
             return tex_to_text(tex)  # a backtick left alone: an accent, or {`}
         tex = quoted  # no backtick left, so tex_to_text will not pair quotes again
     if "$" in tex:  # math is its own world: plain groups go only outside it
-        if "{" in tex and "$$" not in tex and tex.count("$") % 2 == 0:
+        # Only where every $ opens or closes math (an escaped \$ does neither).
+        if "{" in tex and "$$" not in tex and tex.count("$") % 2 == 0 and "\\$" not in tex:
             pieces = _MATH.split(tex)
             pieces[::2] = [_PLAIN_GROUP.sub(_plain_group, text) for text in pieces[::2]]
             tex = "".join(pieces)
