@@ -59,8 +59,11 @@ def read_existing(path: str, format_name: str) -> Existing:
 
 def _jabref_meta_tail(data: bytes) -> int | None:
     """Where the run of ``@Comment{jabref-meta: ...}`` blocks ending the file starts, if any."""
+    first = data.find(b"jabref-meta:")
+    if first < 0:
+        return None  # most libraries: found at C speed, not by listing every block
     start = None
-    for m in reversed(list(_BLOCK_START.finditer(data))):
+    for m in reversed(list(_BLOCK_START.finditer(data, data.rfind(b"\n", 0, first) + 1))):
         if m.group(1).lower() != b"comment" or not m.group(2):
             break
         start = m.start()

@@ -563,7 +563,8 @@ def get_preset(name: str) -> Preset:
 
 _SUFFIX = re.compile(r"[a-z]{0,2}")
 _ACL_TAIL = re.compile(r"[a-z0-9]*")
-_MLA_COLLISION = r"(?:-[a-z]{1,2})?"
+_MLA_COLLISION_END = re.compile(r"-[a-z]{1,2}$")
+_MLA_VENUE = re.compile(r"[a-z][a-z0-9-]*")
 _MLA_PARTS = re.compile(r"([a-z]*[0-9]+)[a-z0-9-]*-([a-z0-9]+)")  # name+year, venue, word
 
 
@@ -586,8 +587,14 @@ def reproduces(preset: str, existing: str, expected: str, year: int | None) -> b
         parts = _MLA_PARTS.fullmatch(expected)
         if not parts:
             return False
-        head, word = (re.escape(p) for p in parts.groups())
-        return re.fullmatch(rf"{head}[a-z][a-z0-9-]*-{word}{_MLA_COLLISION}", existing) is not None
+        head, word = parts.groups()
+        if not existing.startswith(head):
+            return False
+        rest = existing[len(head) :]  # venue-word, perhaps with -a: no regex built per record
+        for tail in (rest, _MLA_COLLISION_END.sub("", rest)):
+            if tail.endswith("-" + word) and _MLA_VENUE.fullmatch(tail[: -len(word) - 1]):
+                return True
+        return False
     have, want = _squash(existing), _squash(expected)
     if not want:
         return False
@@ -629,7 +636,7 @@ class ConventionVotes:
     """
 
     MIN_KEYS = 3  # fewer reproduced keys than this is no convention, just chance
-    SAMPLE = 2000  # records looked at per library, at most
+    SAMPLE = 500  # records looked at per library, at most (0.3 ms each)
 
     def __init__(self) -> None:
         self.sources: list[str] = []

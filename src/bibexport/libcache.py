@@ -23,7 +23,7 @@ from .errors import Problem
 from .model import Origin
 
 # Bump when Record, the readers' output or this layout change: old entries then just miss.
-LAYOUT = 1
+LAYOUT = 2
 _MAGIC = b"bibexport-library-cache\n"
 
 
@@ -64,25 +64,22 @@ def load(path: str, format: str) -> Any | None:
         return None
     try:
         with open(_entry_path(folder, path, format), "rb") as f:
-            if f.read(len(_MAGIC)) != _MAGIC:
-                return None
-            header = marshal.load(f)
-            stat = os.stat(path)
-            # Size and mtime first: a changed library is told apart without hashing it.
-            if header[:3] != (LAYOUT, __version__, format) or tuple(header[3:5]) != (
-                stat.st_size,
-                stat.st_mtime_ns,
-            ):
-                return None
-            fingerprint = _fingerprint(path)
-            if fingerprint is None or header != _header(format, fingerprint):
-                return None
-            payload = marshal.load(f)
-    except (OSError, EOFError, ValueError, TypeError, IndexError):
-        return None
-    try:
+            data = f.read()  # marshal.load(f) would read a few bytes at a time: slow
+        if not data.startswith(_MAGIC):
+            return None
+        start = len(_MAGIC) + 4
+        end = start + int.from_bytes(data[len(_MAGIC) : start], "big")
+        header = marshal.loads(data[start:end])
+        stat = os.stat(path)
+        # Size and mtime first: a changed library is told apart without hashing it.
+        if header[:5] != (LAYOUT, __version__, format, stat.st_size, stat.st_mtime_ns):
+            return None
+        fingerprint = _fingerprint(path)
+        if fingerprint is None or header != _header(format, fingerprint):
+            return None
+        payload = marshal.loads(memoryview(data)[end:])
         return _library(path, format, payload)
-    except (ValueError, TypeError, IndexError):
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
         return None
 
 
@@ -103,8 +100,8 @@ def store(path: str, format: str, library: Any) -> None:
         fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC)
-                marshal.dump(_header(format, fingerprint), f)
+                header = marshal.dumps(_header(format, fingerprint))
+                f.write(_MAGIC + len(header).to_bytes(4, "big") + header)
                 marshal.dump(_payload(library), f)
             os.replace(temp, _entry_path(folder, path, format))
         except BaseException:
