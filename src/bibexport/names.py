@@ -220,20 +220,19 @@ def is_organisation(name: str) -> bool:
     )
 
 
+_CJK = re.compile(
+    "[\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u9fff"  # CJK ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\u1100-\u11ff"  # hangul jamo
+    "\uf900-\ufaff"
+    "\U00020000-\U0002fa1f]"
+)
+
+
 def _is_cjk(name: str) -> bool:
     """Han ideographs, kana or hangul anywhere in the name."""
-    for ch in name:
-        code = ord(ch)
-        if (
-            0x3040 <= code <= 0x30FF  # hiragana, katakana
-            or 0x3400 <= code <= 0x9FFF  # CJK ideographs
-            or 0xAC00 <= code <= 0xD7AF  # hangul syllables
-            or 0x1100 <= code <= 0x11FF  # hangul jamo
-            or 0xF900 <= code <= 0xFAFF
-            or 0x20000 <= code <= 0x2FA1F
-        ):
-            return True
-    return False
+    return not name.isascii() and _CJK.search(name) is not None
 
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a venue's papers; Person is immutable
