@@ -19,9 +19,10 @@ from bibexport.dedup import (
     title_fingerprint,
     title_words,
 )
-from bibexport.library import Record, read_library
+from bibexport.library import read_library
 from bibexport.model import Origin, Paper, Venue
 from bibexport.names import parse_name
+from bibexport.records import Record
 from bibexport.text import to_bibtex
 
 PAIRS = Path(__file__).parent / "data" / "libraries" / "pairs.bib"

@@ -17,14 +17,8 @@ from hypothesis import strategies as st
 from bibexport import library
 from bibexport.errors import InputError
 from bibexport.keys import fold
-from bibexport.library import (
-    Record,
-    ids_in_text,
-    last_part,
-    normalise_id,
-    read_library,
-    split_people,
-)
+from bibexport.library import last_part, read_library, split_people
+from bibexport.records import Record, ids_in_text, normalise_id
 from bibexport.text import collapse_space, tex_to_text
 
 LIBRARIES = Path(__file__).parent / "data" / "libraries"

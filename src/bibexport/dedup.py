@@ -46,8 +46,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from .library import Record, decoded, fold_plain, ids_in_text, normalise_id
 from .model import Paper
+from .records import Record, fold_plain, ids_in_text, normalise_id
 from .text import plain_text
 
 # Reasons, as the user reads them after "already in the library as KEY:".
@@ -116,6 +116,8 @@ def title_words(title: str) -> tuple[str, ...]:
     A bare ``%`` or ``&`` is taken as the character it is in a listing, not as TeX's comment
     or alignment, which would lose the words after it.
     """
+    from .library import decoded  # the TeX reader: only imported when a library is read
+
     if "%" in title or "&" in title:
         title = _BARE_TEX_SPECIAL.sub(r"\\\1", title)
     return words(decoded(title))

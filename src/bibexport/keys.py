@@ -614,7 +614,7 @@ def reproduces(preset: str, existing: str, expected: str, year: int | None) -> b
 
 
 class LibraryRecord(Protocol):
-    """What ConventionVotes reads of a library.Record (keys.py cannot import library.py)."""
+    """What ConventionVotes reads of a records.Record (keys.py imports no reader)."""
 
     @property
     def key(self) -> str: ...
@@ -646,7 +646,7 @@ class ConventionVotes:
         self.scores = dict.fromkeys(PRESETS, 0)
 
     def add_library(self, source: str, records: Sequence[LibraryRecord]) -> None:
-        """One library's records (families: authors' family names, as library.Record has them)."""
+        """One library's records (families: authors' family names, as records.Record has them)."""
         self.sources.append(source)
         self.records += len(records)
         step = -(-len(records) // self.SAMPLE) or 1

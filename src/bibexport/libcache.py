@@ -124,7 +124,8 @@ def _payload(library: Any) -> tuple[Any, ...]:
 
 
 def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
-    from .library import Library, _new_record
+    from .library import Library
+    from .records import _new_record
 
     # Messages name the library as this run does ("refs.bib", not the path of an earlier run).
     stored, sources, records, problems, keys = payload

@@ -30,7 +30,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 from .errors import InputError, Problem
@@ -38,48 +37,15 @@ from .inputs import open_input
 from .keys import fold
 from .model import Origin
 from .names import ET_AL, is_organisation, parse_name
+from .records import (
+    _GROUP_TEXT,
+    Record,
+    _new_record,
+    fold_plain,
+    ids_in_text,
+    normalise_id,
+)
 from .text import collapse_space, tex_to_text
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One entry of the library, reduced to what tells whether a paper is already there."""
-
-    key: str
-    entry_type: str  # lower case BibTeX type; RIS and CSL types are mapped to BibTeX's
-    title: str  # plain Unicode: TeX decoded, braces dropped, spaces collapsed
-    families: tuple[str, ...]  # authors' family names (no "von" part), folded, in order
-    year: int | None
-    ids: frozenset[str]  # "doi:10.1234/abc", "arxiv:2301.01234", "openreview:NAQvF08TcyG"
-    origin: Origin
-    preprint: bool = False  # an arXiv (or CoRR, bioRxiv...) preprint, not a venue version
-
-
-_SET = [Record.__dict__[f].__set__ for f in Record.__dataclass_fields__]
-_SET_KEY, _SET_TYPE, _SET_TITLE, _SET_FAMILIES, _SET_YEAR, _SET_IDS, _SET_ORIGIN, _SET_PRE = _SET
-
-
-def _new_record(
-    key: str,
-    entry_type: str,
-    title: str,
-    families: tuple[str, ...],
-    year: int | None,
-    ids: frozenset[str],
-    origin: Origin,
-    preprint: bool,
-) -> Record:
-    """Record(...) at half the cost: a frozen dataclass's __init__ sets each field the slow way."""
-    record = object.__new__(Record)
-    _SET_KEY(record, key)
-    _SET_TYPE(record, entry_type)
-    _SET_TITLE(record, title)
-    _SET_FAMILIES(record, families)
-    _SET_YEAR(record, year)
-    _SET_IDS(record, ids)
-    _SET_ORIGIN(record, origin)
-    _SET_PRE(record, preprint)
-    return record
 
 
 @dataclass(slots=True)
@@ -112,7 +78,6 @@ _ACCENT_FIRST = re.compile(r"\\(?:['`^\"~=.]|[uvHcdbrkt](?![A-Za-z]))")
 # text.tex_to_text's first step, the same patterns: ``words" and `words' become quotes.
 _MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
 _SINGLE_QUOTES = re.compile(r"`(?<![`\\]`)([^`'\\\n]+)'(?!')")
-_GROUP_TEXT = itemgetter(1)  # a C-level callable for re.sub, faster than the template r"\1"
 
 
 def _joins_ligature(tex: str) -> bool:
@@ -620,18 +585,6 @@ def _quick_last(person: str) -> str | None:
     return None if last.lower() == "others" else last
 
 
-_ALNUM = re.compile(r"[A-Za-z0-9]+")
-
-
-def fold_plain(text: str) -> str:
-    """keys.fold for text without TeX: ASCII letters and digits only, faster."""
-    if not text.isascii():
-        from unidecode import unidecode
-
-        text = unidecode(text)
-    return "".join(_ALNUM.findall(text))
-
-
 def person_family(name: str) -> str:
     """A name as RIS or a CSL literal writes it (``Last, First`` or ``First Last``), folded."""
     person = parse_name(name)
@@ -644,69 +597,11 @@ def person_family(name: str) -> str:
 
 # --- identifiers --------------------------------------------------------------------------------
 
-_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV_IN_TEXT = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv[:\s]\s*|10\.48550/arxiv\.)" + _ARXIV_ID,
-    re.IGNORECASE,
-)
-_ARXIV_ALONE = re.compile(r"\s*(?:arxiv:\s*)?" + _ARXIV_ID + r"\s*$", re.IGNORECASE)
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
-_DOI_ALONE = re.compile(r"(10\.\d{4,9}/\S+)$")
-_DOI_URL = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
-_OPENREVIEW = re.compile(
-    r"openreview\.net/(?:forum|pdf|attachment)\?(?:[^\s\"{}]*?&)?id=([\w-]+)", re.IGNORECASE
-)
-_TEX_ESCAPE = re.compile(r"\\([_%#&~$])")
-_TRAILING = ".,;:)]}"
 # Where a preprint says it is one: journal = {arXiv preprint ...}, {CoRR}, publisher = {arXiv}.
 _PREPRINT_VENUE = re.compile(r"\b(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|chemrxiv)\b", re.I)
 PREPRINT_TYPES = frozenset(
     "misc article unpublished online preprint electronic techreport report www".split()
 )
-
-
-def _unescape(value: str) -> str:
-    """``10.1000/a\\_b`` -> ``10.1000/a_b``: TeX escapes in identifiers are not part of them."""
-    return _TEX_ESCAPE.sub(_GROUP_TEXT, value) if "\\" in value else value
-
-
-def _clean_doi(doi: str) -> str:
-    doi = doi.rstrip(_TRAILING)
-    if "%" in doi:
-        from urllib.parse import unquote
-
-        doi = unquote(doi)
-    return doi.lower()
-
-
-def normalise_id(kind: str, value: str) -> str:
-    """``("doi", "https://doi.org/10.1/ABC")`` -> ``"doi:10.1/abc"``; "" if not one."""
-    value = _unescape(value).strip()
-    if kind == "doi":
-        m = _DOI_ALONE.match(value) or _DOI.search(value)
-        return "doi:" + _clean_doi(m.group(1)) if m else ""
-    if kind == "arxiv":
-        m = _ARXIV_ALONE.match(value) or _ARXIV_IN_TEXT.search(value)
-        return "arxiv:" + m.group(1).lower() if m else ""
-    if kind == "openreview":
-        m = _OPENREVIEW.search(value)
-        if m:
-            return "openreview:" + m.group(1)
-        return "openreview:" + value if re.fullmatch(r"[\w-]{6,}", value) else ""
-    return ""
-
-
-def ids_in_text(text: str, found: set[str]) -> None:
-    """Add the identifiers a URL or note mentions: arXiv abs/pdf links, doi.org, OpenReview."""
-    low = text.lower()
-    if "\\" in text:
-        text = _unescape(text)
-    if "arxiv" in low or "10.48550" in low:
-        found.update("arxiv:" + m.group(1).lower() for m in _ARXIV_IN_TEXT.finditer(text))
-    if "doi" in low:
-        found.update("doi:" + _clean_doi(m.group(1)) for m in _DOI_URL.finditer(text))
-    if "openreview" in low:
-        found.update("openreview:" + m.group(1) for m in _OPENREVIEW.finditer(text))
 
 
 def _with_arxiv_doi(ids: set[str]) -> frozenset[str]:

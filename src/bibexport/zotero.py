@@ -29,18 +29,10 @@ from urllib.parse import quote
 from .errors import InputError, Problem
 from .inputs import open_input
 from .keys import fold
-from .library import (
-    Library,
-    Record,
-    _with_arxiv_doi,
-    ids_in_text,
-    is_preprint,
-    normalise_id,
-    parse_year,
-    person_family,
-)
+from .library import Library, _with_arxiv_doi, is_preprint, parse_year, person_family
 from .model import Origin
 from .names import is_organisation
+from .records import Record, ids_in_text, normalise_id
 from .text import collapse_space
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
