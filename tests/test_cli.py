@@ -240,3 +240,26 @@ def test_an_output_folder_that_cannot_be_written(tmp_path: Path) -> None:
     code, _, stderr = run(str(EXAMPLE), "-o", "/proc/refs.bib")
     assert code == 1
     assert stderr.startswith("bibexport: /proc/refs.bib: cannot write in /proc:")
+
+
+@pytest.mark.parametrize("option", ["--keymap", "--report"])
+def test_side_file_in_a_missing_folder_stops_the_run_before_any_output(
+    tmp_path: Path, option: str
+) -> None:
+    """--keymap and --report are written last: their folder is checked first, so a typo in
+    it cannot leave a library merged into while the run reports failure."""
+    library = tmp_path / "refs.bib"
+    code, _, _ = run(str(EXAMPLE), "--select", "1-3", "-o", str(library))
+    assert code == 0
+    before = library.read_bytes()
+    side = tmp_path / "no-such-folder" / "side.csv"
+    code, _, stderr = run(str(EXAMPLE), "-o", str(library), option, str(side))
+    assert code == 1
+    assert stderr == (f"bibexport: {option} {side}: the folder {side.parent} does not exist\n")
+    assert library.read_bytes() == before
+
+
+def test_one_paper_is_one_paper(tmp_path: Path) -> None:
+    out = tmp_path / "one.bib"
+    code, _, stderr = run(str(EXAMPLE), "--select", "2", "-o", str(out))
+    assert code == 0 and stderr.endswith(f"bibexport: wrote 1 paper to {out}\n")

@@ -67,7 +67,7 @@ def test_relative_paths_are_relative_to_the_config_file(project: Path) -> None:
     row = next(line for line in stdout.splitlines() if line.startswith("dedup-against "))
     assert row.split()[1:] == [f'["{project / "lib.bib"}"]', f"{project / 'bibexport.toml'}:2"]
     code, _, stderr = run("l.txt")
-    assert code == 0 and f"wrote 1 papers to {project / 'refs.bib'}" in stderr
+    assert code == 0 and f"wrote 1 paper to {project / 'refs.bib'}" in stderr
     assert (project / "refs.bib").read_text().startswith("@inproceedings{li2023learning,")
     assert not (project / "notes" / "refs.bib").exists()
 

@@ -180,7 +180,7 @@ def test_selection_merges_into_an_existing_file(tmp_path: Path) -> None:
     out = tmp_path / "refs.bib"
     assert run(str(EXAMPLE), "--select", "1", "-o", str(out), "-q")[0] == 0
     code, _, stderr = run(str(EXAMPLE), "--select", "1,2", "-o", str(out))
-    assert code == 0 and f"added 1 papers to {out} (1 already there)" in stderr
+    assert code == 0 and f"added 1 paper to {out} (1 already there)" in stderr
     assert keys(out.read_text()) == ["gal2023image", "yang2023divide"]
 
 

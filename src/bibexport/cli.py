@@ -354,6 +354,9 @@ def convert_command(
         targets = [Target.for_path(path, format_name) for path in outputs or ["-"]]
         if keymap_path is not None:
             _check_keymap(keymap_path, [*outputs, *dedup_against])
+        for option, side in (("--keymap", keymap_path), ("--report", report_path)):
+            if side is not None:
+                _check_side_file(option, side)
         options = Options(
             unicode=unicode,
             key_pattern=key_pattern,
@@ -419,6 +422,20 @@ def _check_keymap(path: str, libraries: Sequence[str]) -> None:
         raise BibexportError(f"--keymap {path} would overwrite a library or output; name a .csv")
 
 
+def _check_side_file(option: str, path: str) -> None:
+    """--keymap and --report are written after the outputs: a folder that is not there must
+    stop the run before anything is written, not after the library has changed."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise BibexportError(f"{option} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise BibexportError(f"{option} {path}: is a folder; give a file name")
+
+
+def _papers(n: int) -> str:
+    return "1 paper" if n == 1 else f"{n} papers"
+
+
 def _print_summary(summary: Summary, dry_run: bool) -> None:
     for skipped in summary.skipped:
         click.echo(f"bibexport: skipped {skipped.describe()}", err=True)
@@ -426,10 +443,10 @@ def _print_summary(summary: Summary, dry_run: bool) -> None:
         click.echo(f"bibexport: added, but possibly a duplicate: {possible.describe()}", err=True)
     there = f" ({len(summary.skipped)} already there)" if summary.skipped else ""
     if dry_run:
-        click.echo(f"bibexport: --dry-run: would add {summary.papers} papers{there}", err=True)
+        click.echo(f"bibexport: --dry-run: would add {_papers(summary.papers)}{there}", err=True)
     for path in summary.written:
         verb = "added" if path in summary.merged else "wrote"
-        click.echo(f"bibexport: {verb} {summary.papers} papers to {path}{there}", err=True)
+        click.echo(f"bibexport: {verb} {_papers(summary.papers)} to {path}{there}", err=True)
 
 
 def _table(rows: Sequence[Sequence[str]]) -> None:
