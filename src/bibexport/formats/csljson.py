@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from ..errors import Problem
@@ -78,10 +79,27 @@ CSL_FIELDS: tuple[tuple[str, Callable[[Paper], Any]], ...] = (
 _REQUIRED = frozenset({"id", "type"})
 
 
-def csl_item(paper: Paper) -> dict[str, Any]:
-    """One paper as a CSL item: the same dict for JSON and YAML, so the two cannot differ."""
-    values = ((key, field(paper)) for key, field in CSL_FIELDS)
+def csl_item(paper: Paper, *, json_authors: bool = False) -> dict[str, Any]:
+    """One paper as a CSL item: the same dict for JSON and YAML, so the two cannot differ.
+    ``json_authors`` gives the authors as JSON text already, from cached names."""
+    values = (
+        (key, _authors_json(paper) if json_authors and key == "author" else field(paper))
+        for key, field in CSL_FIELDS
+    )
     return {key: value for key, value in values if value or key in _REQUIRED}
+
+
+def _authors_json(paper: Paper) -> str:
+    """The author list as :func:`_pretty` writes it inside an item: names indented at level 3."""
+    names = [text for text in map(_name_json, paper.authors) if text]
+    if not names:
+        return ""
+    inner = "\n" + "  " * 3
+    return _Raw("[" + inner + ("," + inner).join(names) + "\n" + "  " * 2 + "]")
+
+
+class _Raw(str):
+    """JSON text already indented, placed by :func:`_pretty` as it is."""
 
 
 class Writer:
@@ -96,7 +114,6 @@ class Writer:
         self.problems: list[Problem] = []
         self._count = 1 if options.appending and not yaml else 0
         self._appending = options.appending
-        self._dump: Callable[[dict[str, Any]], str] = _yaml_element if yaml else _json_element
 
     def begin(self) -> str:
         return "---\n" if self.yaml else ""
@@ -105,9 +122,9 @@ class Writer:
         self._count += 1
         if self.yaml:
             opening = "references:\n" if self._count == 1 else ""
-        else:
-            opening = "[\n" if self._count == 1 else ",\n"
-        return opening + self._dump(csl_item(paper))
+            return opening + _yaml_element(csl_item(paper))
+        opening = "[\n" if self._count == 1 else ",\n"
+        return opening + _json_element(csl_item(paper, json_authors=True))
 
     def end(self) -> str:
         if self.yaml:
@@ -123,11 +140,18 @@ def _json_element(item: dict[str, Any]) -> str:
     return "  " + _pretty(item, 1)
 
 
+@lru_cache(maxsize=1 << 16)
+def _name_json(person: Person) -> str:
+    """One author as the JSON writer indents it (authors recur across a venue's papers)."""
+    name = csl_name(person)
+    return _pretty(name, 3) if name else ""
+
+
 def _pretty(value: Any, level: int) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)`` at ``level``, without the stdlib's
     pure-Python indenting encoder, which cost more than everything else in a CSL run."""
     if isinstance(value, str):
-        return _encode_string(value)
+        return value if isinstance(value, _Raw) else _encode_string(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
