@@ -258,9 +258,12 @@ def test_any_text_reads_back_as_written(
     person = Person(given=given_name, family=family, particle=particle)
     papers = [paper(title=title, abstract=abstract, authors=(person,), key=k) for k in "ab"]
     intended = [csl_item(p) for p in papers]
-    from_json = json.loads(write(papers))
+    text = write(papers)
+    from_json = json.loads(text)
     from_yaml = yaml.safe_load(write(papers, as_yaml=True))
     assert from_json == intended
+    assert [list(item) for item in from_json] == [list(item) for item in intended]  # order too
+    assert text == json.dumps(intended, ensure_ascii=False, indent=2) + "\n"
     assert from_yaml == {"references": intended}
     assert [item["id"] for item in from_json] == ["a", "b"]
     assert intended[0].get("title", "") == expected_text(title)  # an empty title is left out

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import Problem
-from ..model import Paper, Person, Venue
+from ..model import Origin, Paper, Person, Venue
 from ..text import plain_paragraphs, plain_text
 from . import WriteOptions
 
@@ -79,13 +79,10 @@ CSL_FIELDS: tuple[tuple[str, Callable[[Paper], Any]], ...] = (
 _REQUIRED = frozenset({"id", "type"})
 
 
-def csl_item(paper: Paper, *, json_authors: bool = False) -> dict[str, Any]:
-    """One paper as a CSL item: the same dict for JSON and YAML, so the two cannot differ.
-    ``json_authors`` gives the authors as JSON text already, from cached names."""
-    values = (
-        (key, _authors_json(paper) if json_authors and key == "author" else field(paper))
-        for key, field in CSL_FIELDS
-    )
+def csl_item(paper: Paper) -> dict[str, Any]:
+    """One paper as a CSL item (CSL-YAML writes it; CSL-JSON writes the same variables in the
+    same order, see _json_text, and the tests hold the two to each other)."""
+    values = ((key, field(paper)) for key, field in CSL_FIELDS)
     return {key: value for key, value in values if value or key in _REQUIRED}
 
 
@@ -124,7 +121,7 @@ class Writer:
             opening = "references:\n" if self._count == 1 else ""
             return opening + _yaml_element(csl_item(paper))
         opening = "[\n" if self._count == 1 else ",\n"
-        return opening + _json_element(csl_item(paper, json_authors=True))
+        return opening + _json_text(paper)
 
     def end(self) -> str:
         if self.yaml:
@@ -135,9 +132,40 @@ class Writer:
         return "\n]\n" if self._count else "[]\n"
 
 
-def _json_element(item: dict[str, Any]) -> str:
-    """Indented by 2 more, so the file is what ``json.dumps(items, indent=2)`` would write."""
-    return "  " + _pretty(item, 1)
+# Variables that come from the paper itself; the rest from its venue (year included) and keywords.
+_PAPER_VARIABLES = frozenset({"id", "citation-key", "title", "author", "abstract"})
+
+
+def _json_text(paper: Paper) -> str:
+    """``json.dumps(csl_item(paper), indent=2)`` indented by 2 more (an element of the file's
+    array), with what the venue decides written once per venue and each author once."""
+    shared = _venue_json(paper.venue, paper.keywords)
+    members = []
+    for text, (key, field) in zip(shared, CSL_FIELDS, strict=True):
+        if text is None:
+            value = _authors_json(paper) if key == "author" else field(paper)
+            if value or key in _REQUIRED:
+                members.append(f"{_encode_string(key)}: {_pretty(value, 2)}")
+        elif text:
+            members.append(text)
+    return "  {\n    " + ",\n    ".join(members) + "\n  }"
+
+
+@lru_cache(maxsize=64)
+def _venue_json(venue: Venue, keywords: tuple[str, ...]) -> list[str | None]:
+    """Per variable of CSL_FIELDS, its JSON member for any paper of this venue and keywords
+    ("" when it is left out); None for the variables that depend on the paper."""
+    probe = Paper(title="", authors=(), venue=venue, origin=Origin("", 0), keywords=keywords)
+    out: list[str | None] = []
+    for key, field in CSL_FIELDS:
+        if key in _PAPER_VARIABLES:
+            out.append(None)
+            continue
+        value = field(probe)
+        out.append(
+            f"{_encode_string(key)}: {_pretty(value, 2)}" if value or key in _REQUIRED else ""
+        )
+    return out
 
 
 @lru_cache(maxsize=1 << 16)

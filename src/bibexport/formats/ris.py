@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from ..errors import Problem
-from ..model import Paper, Person
+from ..model import Origin, Paper, Person, Venue
 from ..text import one_line, plain_text
 from . import WriteOptions
 
@@ -108,16 +108,37 @@ class Writer:
         Every value is one line of plain text (newlines and control characters are spaces), so
         no value can start a tag or end the record early.
         """
-        rows = []
-        for tag, values in TAGS:
-            for raw in values(paper):
-                value = one_line(raw) if tag in _VERBATIM else plain_text(raw)
-                if value:
-                    rows.append((tag, value))
-        return rows
+        return [(tag, value) for tag, values in TAGS for value in _values(tag, values, paper)]
 
     def entry(self, paper: Paper) -> str:
-        body = "".join(f"{tag}  - {value}\n" for tag, value in self.lines(paper))
+        # What the venue decides (type, event, proceedings, year, publisher, keywords) is the
+        # same on every paper of a listing: written once, reused.
+        shared = _venue_lines(paper.venue, paper.keywords)
+        body = "".join(
+            text if text is not None else _text(tag, values, paper)
+            for text, (tag, values) in zip(shared, TAGS, strict=True)
+        )
         gap = "" if self._first else "\n"
         self._first = False
         return f"{gap}{body}ER  - \n"
+
+
+def _values(tag: str, values: Callable[[Paper], Iterable[str]], paper: Paper) -> list[str]:
+    clean = one_line if tag in _VERBATIM else plain_text
+    return [value for value in map(clean, values(paper)) if value]
+
+
+def _text(tag: str, values: Callable[[Paper], Iterable[str]], paper: Paper) -> str:
+    return "".join(f"{tag}  - {value}\n" for value in _values(tag, values, paper))
+
+
+# Tags whose values come from the paper itself; the others from its venue, year and keywords.
+_PAPER_TAGS = frozenset({"TI", "AU", "AB", "M2"})
+
+
+@lru_cache(maxsize=64)
+def _venue_lines(venue: Venue, keywords: tuple[str, ...]) -> list[str | None]:
+    """Per row of TAGS, its text for any paper of this venue (which holds the year) and these
+    keywords; None for the rows that depend on the paper."""
+    probe = Paper(title="", authors=(), venue=venue, origin=Origin("", 0), keywords=keywords)
+    return [None if tag in _PAPER_TAGS else _text(tag, values, probe) for tag, values in TAGS]
