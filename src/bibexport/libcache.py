@@ -5,8 +5,8 @@ needs, the problems met and every key. An entry is used only when the library's 
 and BLAKE2 hash all still agree, and only by the bibexport version that wrote it; anything
 else (a missing, stale, truncated or foreign cache file) is a miss, never an error. The cache
 lives in ``$BIBEXPORT_CACHE_DIR``, else ``$XDG_CACHE_HOME/bibexport``, else
-``~/.cache/bibexport``; ``BIBEXPORT_CACHE=0`` turns it off. It never holds the library's text:
-titles folded for matching, family names, years, identifiers and keys.
+``~/.cache/bibexport``; ``BIBEXPORT_CACHE=0`` turns it off. It holds no whole entries, only
+titles as plain text, folded family names, years, identifiers and keys.
 """
 
 from __future__ import annotations
