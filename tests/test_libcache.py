@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from bibexport import libcache
 from bibexport.cli import main
+from bibexport.dedup import words
 from bibexport.library import read_library
 
 from .conftest import EXAMPLE
@@ -36,6 +37,7 @@ def test_cached_read_is_the_same_as_a_fresh_read(tmp_path: Path, name: str) -> N
     assert cached.records == fresh.records
     assert cached.problems == fresh.problems
     assert cached.keys == fresh.keys
+    assert cached.title_words == [words(r.title) for r in fresh.records]
     assert read_library(str(library)).records == fresh.records
 
 

@@ -349,12 +349,15 @@ class Index:
         for record in records:
             add(record)
 
-    def add(self, record: Record) -> None:
-        """Index one more record (a library entry, or a paper read before: see record_for_paper)."""
+    def add(self, record: Record, title_words: tuple[str, ...] | None = None) -> None:
+        """Index one more record (a library entry, or a paper read before: see record_for_paper).
+
+        ``title_words`` are ``words(record.title)`` when the caller has them (a cached library).
+        """
         self._size += 1
         for i in record.ids:
             self._by_id.setdefault(i, record)
-        title = words(record.title)
+        title = words(record.title) if title_words is None else title_words
         if not title:
             return
         _put(self._by_title, "".join(title), record)

@@ -23,7 +23,7 @@ from .errors import Problem
 from .model import Origin
 
 # Bump when Record, the readers' output or this layout change: old entries then just miss.
-LAYOUT = 2
+LAYOUT = 3
 _MAGIC = b"bibexport-library-cache\n"
 
 
@@ -120,7 +120,10 @@ def _payload(library: Any) -> tuple[Any, ...]:
             + ((True,) if r.preprint else ())
         )
     problems = [(p.message, p.source, p.line) for p in library.problems]
-    return library.path, tuple(sources), records, problems, library.keys
+    from .dedup import words  # what the index is built from: cached too, it costs a third
+
+    title_words = [words(r.title) for r in library.records]
+    return library.path, tuple(sources), records, problems, library.keys, title_words
 
 
 def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
@@ -128,7 +131,7 @@ def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
     from .records import _new_record
 
     # Messages name the library as this run does ("refs.bib", not the path of an earlier run).
-    stored, sources, records, problems, keys = payload
+    stored, sources, records, problems, keys, title_words = payload
     sources = [path if source == stored else source for source in sources]
     library = Library(path, format)
     append = library.records.append
@@ -140,4 +143,7 @@ def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
         for message, source, line in problems
     ]
     library.keys = set(keys)
+    if len(title_words) != len(library.records):
+        raise ValueError("cache: one title per record")
+    library.title_words = title_words
     return library

@@ -57,6 +57,8 @@ class Library:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)  # entry keys, broken entries' included
+    # words(record.title) per record, when the library came from the cache: indexing skips them
+    title_words: list[tuple[str, ...]] | None = None
 
 
 # --- TeX -> Unicode ---------------------------------------------------------------------------

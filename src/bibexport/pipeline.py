@@ -7,6 +7,7 @@ stays in memory per paper is its key and fingerprint.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -249,8 +250,9 @@ def _load_libraries(
             library = read_library(path)
             for problem in library.problems:
                 collect(problem)
-            for record in library.records:
-                index.add(record)
+            title_words = library.title_words or itertools.repeat(None)
+            for record, words in zip(library.records, title_words, strict=False):  # or repeat
+                index.add(record, words)
             if votes is not None:
                 votes.add_library(path, library.records)
             keys |= library.keys
