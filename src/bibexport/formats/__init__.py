@@ -13,7 +13,18 @@ from pathlib import PurePath
 from typing import Protocol
 
 from ..errors import Problem, UnknownFormatError
-from ..model import Paper
+from ..model import Origin, Paper
+
+# A paper's text without its framing (the gap or comma before it), and what the writer notes
+# about it for later (BibTeX: the characters with no TeX form, for one warning at the end).
+Rendered = tuple[str, frozenset[str]]
+
+# The key a paper is rendered with when its real key is not known yet: a worker process renders
+# papers while the main process still decides their keys (pipeline.py), and the writer's
+# ``with_key`` puts the key in. Letters only, so that every format writes it as it is (no
+# escaping, no quoting in YAML); each writer replaces it only where the key goes (before or
+# after all listing text), so a listing that contains these letters is left alone.
+KEY_PLACEHOLDER = "QqbibexportkeyplaceholderQq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +37,25 @@ class WriteOptions:
 
 
 class Writer(Protocol):
-    """Streams one output: ``begin()``, ``entry()`` per paper, ``end()``; returns text."""
+    """Streams one output: ``begin()``, ``entry()`` per paper, ``end()``; returns text.
+
+    ``entry()`` is ``place(render(paper), paper.origin)``: ``render`` reads no writer state, so
+    a worker process can run it (on a paper keyed with :data:`KEY_PLACEHOLDER`, which
+    ``with_key`` then swaps for the key), while ``place`` adds what depends on the papers
+    before, in order, in the process that writes.
+    """
 
     problems: list[Problem]
 
     def begin(self) -> str: ...
 
     def entry(self, paper: Paper) -> str: ...
+
+    def render(self, paper: Paper) -> Rendered: ...
+
+    def place(self, rendered: Rendered, origin: Origin) -> str: ...
+
+    def with_key(self, text: str, key: str) -> str: ...
 
     def end(self) -> str: ...
 
@@ -89,4 +112,12 @@ def _known() -> str:
     return ", ".join(f"{f.name} ({' '.join(f.suffixes)})" for f in FORMATS)
 
 
-__all__: Sequence[str] = ("FORMATS", "Format", "WriteOptions", "Writer", "get_format")
+__all__: Sequence[str] = (
+    "FORMATS",
+    "KEY_PLACEHOLDER",
+    "Format",
+    "Rendered",
+    "WriteOptions",
+    "Writer",
+    "get_format",
+)

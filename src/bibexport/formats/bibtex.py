@@ -7,7 +7,7 @@ from functools import lru_cache
 from ..errors import Problem
 from ..model import Origin, Paper, Person
 from ..text import to_bibtex, untexable
-from . import WriteOptions
+from . import KEY_PLACEHOLDER, Rendered, WriteOptions
 
 INDENT = "  "
 
@@ -101,18 +101,31 @@ class Writer:
         return [(name, value) for name, value in rows if value]
 
     def entry(self, paper: Paper) -> str:
+        return self.place(self.render(paper), paper.origin)
+
+    def render(self, paper: Paper) -> Rendered:
+        """The entry without the blank line before it, and its characters with no TeX form."""
         fields = self.fields(paper)
-        if self.ascii_only:
-            self._note_untexable(paper, fields)
+        chars: frozenset[str] = (
+            frozenset().union(*(untexable(v) for _, v in fields)) if self.ascii_only else _NONE
+        )
         if self.jabref_group:  # as given: JabRef compares the name, it does not decode TeX
             fields = [*fields, ("groups", self.jabref_group)]
         body = "".join(f"{INDENT}{name} = {{{value}}},\n" for name, value in fields)
-        gap = "" if self._first else "\n"
-        self._first = False
-        return f"{gap}@{paper.venue.entry_type}{{{paper.key},\n{body}}}\n"
+        return f"@{paper.venue.entry_type}{{{paper.key},\n{body}}}\n", chars
 
-    def _note_untexable(self, paper: Paper, fields: list[tuple[str, str]]) -> None:
-        chars = set().union(*(untexable(v) for _, v in fields))
+    def place(self, rendered: Rendered, origin: Origin) -> str:
+        text, chars = rendered
         if chars:
             self._untexable |= chars
-            self._first_untexable = self._first_untexable or paper.origin
+            self._first_untexable = self._first_untexable or origin
+        gap = "" if self._first else "\n"
+        self._first = False
+        return gap + text
+
+    def with_key(self, text: str, key: str) -> str:
+        """The key is the first thing in the entry, before any listing text."""
+        return text.replace(KEY_PLACEHOLDER, key, 1)
+
+
+_NONE: frozenset[str] = frozenset()

@@ -4,6 +4,7 @@ that readers which know nothing of LaTeX show the titles and names the BibTeX ou
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import plain_paragraphs, plain_text
-from . import WriteOptions
+from . import KEY_PLACEHOLDER, Rendered, WriteOptions
 
 # BibTeX entry type (Venue.entry_type) -> CSL item type.
 CSL_TYPES: dict[str, str] = {"inproceedings": "paper-conference", "article": "article-journal"}
@@ -116,12 +117,23 @@ class Writer:
         return "---\n" if self.yaml else ""
 
     def entry(self, paper: Paper) -> str:
+        return self.place(self.render(paper), paper.origin)
+
+    def render(self, paper: Paper) -> Rendered:
+        """The item without what comes before it (the list's opening, or a comma)."""
+        text = _yaml_element(csl_item(paper)) if self.yaml else _json_text(paper)
+        return text, _NONE
+
+    def place(self, rendered: Rendered, origin: Origin) -> str:
         self._count += 1
         if self.yaml:
-            opening = "references:\n" if self._count == 1 else ""
-            return opening + _yaml_element(csl_item(paper))
-        opening = "[\n" if self._count == 1 else ",\n"
-        return opening + _json_text(paper)
+            return ("references:\n" if self._count == 1 else "") + rendered[0]
+        return ("[\n" if self._count == 1 else ",\n") + rendered[0]
+
+    def with_key(self, text: str, key: str) -> str:
+        """``id`` and ``citation-key`` are the item's first two variables, before any listing
+        text; YAML may quote a key (``'true'``, ``'2023'``), JSON writes every key as it is."""
+        return text.replace(KEY_PLACEHOLDER, _yaml_scalar(key) if self.yaml else key, 2)
 
     def end(self) -> str:
         if self.yaml:
@@ -197,6 +209,8 @@ def _pretty(value: Any, level: int) -> str:
     return json.dumps(value)
 
 
+_NONE: frozenset[str] = frozenset()
+
 _encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
 
@@ -206,3 +220,27 @@ def _yaml_element(item: dict[str, Any]) -> str:
 
     text: str = yaml.safe_dump([item], allow_unicode=True, sort_keys=False)
     return text
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# What YAML 1.1 reads as a boolean or null, not a string (PyYAML's resolver); a key like these
+# is quoted. Every other key of letters, digits and "_" starting with a letter is plain.
+_YAML_WORDS = frozenset(
+    "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF "
+    "null Null NULL".split()
+)
+
+
+def _yaml_scalar(key: str) -> str:
+    """The key as :func:`_yaml_element` writes it as a value: PyYAML decides, unless it is
+    plainly plain (most keys), which saves a dump per paper."""
+    if _PLAIN_KEY.fullmatch(key) and key not in _YAML_WORDS:
+        return key
+    return _yaml_scalar_dumped(key)
+
+
+@lru_cache(maxsize=1024)
+def _yaml_scalar_dumped(key: str) -> str:
+    text = _yaml_element({"id": key})
+    assert text.startswith("- id: ") and text.endswith("\n"), text
+    return text[len("- id: ") : -1]

@@ -9,7 +9,7 @@ from functools import lru_cache
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import one_line, plain_text
-from . import WriteOptions
+from . import KEY_PLACEHOLDER, Rendered, WriteOptions
 
 # Tags are chosen by what Zotero's RIS translator does with them (zotero/translators, RIS.js:
 # fieldMap, degenerateImportFieldMap, processTag), since Zotero is where most RIS files go:
@@ -111,6 +111,10 @@ class Writer:
         return [(tag, value) for tag, values in TAGS for value in _values(tag, values, paper)]
 
     def entry(self, paper: Paper) -> str:
+        return self.place(self.render(paper), paper.origin)
+
+    def render(self, paper: Paper) -> Rendered:
+        """The record without the blank line before it."""
         # What the venue decides (type, event, proceedings, year, publisher, keywords) is the
         # same on every paper of a listing: written once, reused.
         shared = _venue_lines(paper.venue, paper.keywords)
@@ -118,9 +122,20 @@ class Writer:
             text if text is not None else _text(tag, values, paper)
             for text, (tag, values) in zip(shared, TAGS, strict=True)
         )
+        return f"{body}ER  - \n", _NONE
+
+    def place(self, rendered: Rendered, origin: Origin) -> str:
         gap = "" if self._first else "\n"
         self._first = False
-        return f"{gap}{body}ER  - \n"
+        return gap + rendered[0]
+
+    def with_key(self, text: str, key: str) -> str:
+        """The key is in the last line before ER, after all listing text."""
+        head, found, tail = text.rpartition(KEY_PLACEHOLDER)
+        return head + key + tail if found else text
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _values(tag: str, values: Callable[[Paper], Iterable[str]], paper: Paper) -> list[str]:
