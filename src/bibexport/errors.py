@@ -21,6 +21,11 @@ class InputError(BibexportError, ValueError):
     def __str__(self) -> str:
         return format_location(self.source, self.line, self.message)
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str | None, int | None]]:
+        """Whole through pickle: an error raised in a worker process (pipeline.py) reaches the
+        user with its file and line, as it would have without workers."""
+        return type(self), (self.message, self.source, self.line)
+
 
 class UnknownFormatError(BibexportError, LookupError):
     """A format name or file suffix no writer is registered for."""

@@ -720,10 +720,19 @@ class KeyAssigner:
     def base(self, paper: Paper) -> str:
         return self._make(paper) or "paper"
 
+    def prepare(self, paper: Paper) -> str | tuple[str, list[str]]:
+        """What :meth:`assign` needs of a paper (no state: a worker process can find it)."""
+        return acl_parts(paper) if self._collisions == "acl" else self.base(paper)
+
     def assign(self, paper: Paper) -> str:
-        if self._collisions == "acl":
-            return self._assign_acl(paper)
-        base = self.base(paper)
+        return self.assign_prepared(self.prepare(paper))
+
+    def assign_prepared(self, prepared: str | tuple[str, list[str]]) -> str:
+        """The key for a paper :meth:`prepare` saw; unique among those assigned so far."""
+        if isinstance(prepared, tuple):
+            key, words = prepared[0], list(prepared[1])
+            return self._assign_acl(key, words)
+        base = prepared
         sep = "-" if self._collisions == "mlanthology" else ""
         key = base
         n = self._next.get(base.casefold(), 0)
@@ -734,8 +743,7 @@ class KeyAssigner:
         self._taken.add(key.casefold())
         return key
 
-    def _assign_acl(self, paper: Paper) -> str:
-        key, words = acl_parts(paper)
+    def _assign_acl(self, key: str, words: list[str]) -> str:
         while key.casefold() in self._taken:
             if words:
                 key = f"{key}-{words.pop(0)}"

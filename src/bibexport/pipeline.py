@@ -9,16 +9,17 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .append import Existing, folder_lock, read_existing
 from .errors import InputError, Problem
-from .formats import Format, WriteOptions, get_format
-from .formats.listing import ListingReader
+from .formats import Format, Rendered, WriteOptions, get_format
+from .formats.listing import ListingEntry, ListingReader
 from .keys import AUTO, ConventionVotes, KeyAssigner, KeyPatternError, get_preset
-from .model import Origin, Paper
+from .model import Origin, Paper, Venue
 from .normalise import VenueOverride, normalise, resolve_venue
 from .output import STDOUT, AtomicOutput, resolve_target
 
@@ -89,8 +90,30 @@ def read_papers(
     A selection that names a missing number, or keeps nothing, raises InputError after the
     listing that shows it, before any output is committed.
     """
-    selection = options.selection
     filters: list[ListingFilter] = []
+    for entry, venue, track, keep in read_entries(
+        listings, options, report, summary, filters, tick
+    ):
+        paper = normalise(entry, venue, track)
+        if keep is None or keep.keeps(paper):
+            yield paper
+    check_selection(options, filters)
+
+
+def read_entries(
+    listings: Sequence[str],
+    options: Options,
+    report: Report,
+    summary: Summary,
+    filters: list[ListingFilter],
+    tick: Tick | None = None,
+) -> Iterator[tuple[ListingEntry, Venue, str, ListingFilter | None]]:
+    """The listings' entries with what normalising them needs (venue, track), and the filter
+    their normalised papers must pass (``--match``, ``--author``); those ``--select`` leaves out
+    are not yielded. Warnings are reported as the entries are read; each listing's filter is
+    appended to ``filters``, for :func:`check_selection` once every paper was filtered.
+    """
+    selection = options.selection
     if selection is not None:
         selection.check_listings(listings)
     chars_before = 0
@@ -114,11 +137,8 @@ def read_papers(
             reader.problems.clear()
             if tick is not None:
                 tick(summary.papers, chars_before + reader.chars_read)
-            if not wanted:
-                continue
-            paper = normalise(entry, venue, track)
-            if keep is None or keep.keeps(paper):
-                yield paper
+            if wanted:
+                yield entry, venue, track, keep
         chars_before += reader.chars_read
         if keep is not None:
             keep.total = reader.total
@@ -131,10 +151,14 @@ def read_papers(
                 f"{reader.source}: {reader.count} of {reader.total:,} papers "
                 "(a copied listing holds the papers the page had loaded)"
             )
-    if selection is not None:
+
+
+def check_selection(options: Options, filters: Sequence[ListingFilter]) -> None:
+    """After the last paper: every number ``--select`` names exists, and a paper was kept."""
+    if options.selection is not None:
         from .selection import check_all
 
-        check_all(selection, filters)
+        check_all(options.selection, filters)
 
 
 def _drop_problems_of(problems: list[Problem], line: int) -> None:
@@ -214,6 +238,18 @@ class _Outputs:
     def entry(self, paper: Paper, collect: Report) -> None:
         for i, writer in enumerate(self.writers):
             text = writer.entry(paper)
+            if self.outputs:
+                self.outputs[i].write(text)
+            for problem in writer.problems:
+                collect(problem)
+            writer.problems.clear()
+
+    def place(self, paper: Paper, rendered: Sequence[Rendered], collect: Report) -> None:
+        """:meth:`entry` for a paper a worker process rendered (one text per target), keyed
+        with the placeholder: the key goes in, then each writer's framing, in listing order."""
+        for i, writer in enumerate(self.writers):
+            text, notes = rendered[i]
+            text = writer.place((writer.with_key(text, paper.key), notes), paper.origin)
             if self.outputs:
                 self.outputs[i].write(text)
             for problem in writer.problems:
@@ -351,38 +387,61 @@ def _run(
     keys = KeyAssigner(options.key_pattern, taken=taken, preset=options.keys)
     outputs = _Outputs(targets, options, merging)
     group_notes = _plan_jabref_group(outputs, options.jabref_group) if options.jabref_group else []
+
+    def add(
+        paper: Paper,
+        parts: Parts,
+        prepared: str | tuple[str, list[str]] | None = None,
+        rendered: Sequence[Rendered] | None = None,
+    ) -> None:
+        """Dedup, key and write one paper; a worker process gave ``prepared`` (what its key is
+        made of, :meth:`KeyAssigner.prepare`) and ``rendered`` (its texts), if it was there."""
+        match = index.match(*parts)
+        if match is not None:
+            where = str(match.record.origin)
+            skipped = Skipped(
+                paper.number,
+                paper.title,
+                paper.origin,
+                match.record.key,
+                where,
+                match.reason,
+                match.certain,
+            )
+            status = "existing" if match.certain else "possible duplicate"
+            if match.certain or options.skip_possible:
+                summary.skipped.append(skipped)
+                if options.keymap:
+                    summary.keymap.append(KeymapRow(paper.number, paper.title, skipped.key, status))
+                return
+            summary.possible.append(skipped)
+        key = keys.assign(paper) if prepared is None else keys.assign_prepared(prepared)
+        paper = replace(paper, key=key)
+        if options.keymap:
+            status = "possible duplicate" if match is not None else "new"
+            summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
+        index.add(record_for_paper(paper, parts))
+        summary.papers += 1
+        if rendered is None:
+            outputs.entry(paper, collect)
+        else:
+            outputs.place(paper, rendered, collect)
+
     try:
         outputs.open()
-        for paper in read_papers(listings, options, collect, summary, tick):
-            parts = paper_fingerprint_parts(paper)
-            match = index.match(*parts)
-            if match is not None:
-                where = str(match.record.origin)
-                skipped = Skipped(
-                    paper.number,
-                    paper.title,
-                    paper.origin,
-                    match.record.key,
-                    where,
-                    match.reason,
-                    match.certain,
-                )
-                status = "existing" if match.certain else "possible duplicate"
-                if match.certain or options.skip_possible:
-                    summary.skipped.append(skipped)
-                    if options.keymap:
-                        summary.keymap.append(
-                            KeymapRow(paper.number, paper.title, skipped.key, status)
-                        )
-                    continue
-                summary.possible.append(skipped)
-            paper = replace(paper, key=keys.assign(paper))
-            if options.keymap:
-                status = "possible duplicate" if match is not None else "new"
-                summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
-            index.add(record_for_paper(paper, parts))
-            summary.papers += 1
-            outputs.entry(paper, collect)
+        jobs = _jobs(listings)
+        if jobs > 1:
+            from .parallel import Workers
+
+            with Workers(jobs, outputs.writers, options.selection, keys) as workers:
+                filters: list[ListingFilter] = []
+                entries = read_entries(listings, options, collect, summary, filters, tick)
+                for paper, parts, prepared, rendered in workers.papers(entries):
+                    add(paper, parts, prepared, rendered)
+                check_selection(options, filters)
+        else:
+            for paper in read_papers(listings, options, collect, summary, tick):
+                add(paper, paper_fingerprint_parts(paper))
         outputs.close(collect)
     except BaseException:
         outputs.abort()
@@ -390,6 +449,48 @@ def _run(
     if summary.papers and not options.dry_run:  # about new entries written: none, no word
         summary.notes.extend(group_notes)
     _commit(outputs, options, summary)
+
+
+# What the in-run dedup keeps of a paper: dedup.paper_fingerprint_parts.
+Parts = tuple[str, tuple[str, ...], int | None]
+
+# Worker processes pay when there is this much listing to read: below it (a few thousand
+# papers), starting them costs more than they save. BIBEXPORT_PARALLEL_BYTES overrides it
+# (the tests set 0, to run small listings through the workers).
+PARALLEL_BYTES = 2 << 20
+
+
+def _jobs(listings: Sequence[str]) -> int:
+    """How many processes may normalise and render papers: 1 means this one alone.
+
+    ``BIBEXPORT_JOBS`` sets it (1: never any workers); by default, the CPUs this process may
+    run on, when the listings are big enough to pay for starting workers.
+    """
+    env = os.environ.get("BIBEXPORT_JOBS", "").strip()
+    if env:
+        try:
+            jobs = int(env)
+        except ValueError:
+            raise InputError(f"BIBEXPORT_JOBS={env!r}: give a number of processes") from None
+    else:
+        affinity = getattr(os, "sched_getaffinity", None)
+        jobs = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    # Workers are forked (they inherit the writers): no fork, no workers. macOS has fork, but
+    # its system libraries are not safe in a forked child.
+    if jobs <= 1 or not hasattr(os, "fork") or sys.platform == "darwin":
+        return 1
+    try:
+        threshold = int(os.environ.get("BIBEXPORT_PARALLEL_BYTES", PARALLEL_BYTES))
+    except ValueError:
+        threshold = PARALLEL_BYTES
+    if threshold > 0:
+        try:
+            size = sum(os.path.getsize(p) for p in listings if p != "-")  # stdin: unknown
+        except OSError:  # a listing that is not there fails as it would without workers
+            return 1
+        if size < threshold:
+            return 1
+    return jobs
 
 
 def _plan_jabref_group(outputs: _Outputs, name: str) -> list[str]:

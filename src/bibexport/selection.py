@@ -172,6 +172,13 @@ class ListingFilter:
         self.kept += 1
         return True
 
+    def count(self, kept: bool) -> bool:
+        """A verdict of :meth:`Selection.keeps_text` reached in a worker process, counted as
+        :meth:`keeps` counts its own."""
+        if kept:
+            self.kept += 1
+        return kept
+
     def check_own(self) -> None:
         """Every number a ``FILE:`` spec names is in that listing."""
         for spec in self.own:

@@ -1,0 +1,178 @@
+"""Normalising and rendering papers in worker processes, for listings of thousands of papers.
+
+Per paper, names and the output formats cost about twice what the rest does, and none of it
+depends on the papers before: worker processes do it, in batches, while the main process
+reads the listings, matches duplicates, assigns keys and writes, all in listing order, as it
+does alone (pipeline.py). Workers render each paper with :data:`KEY_PLACEHOLDER` as its key;
+the writer's ``with_key`` puts the real one in. The output is the same bytes either way.
+
+Workers are forked, so they start with the writers and the selection as the main process has
+them, and nothing but listing entries and results crosses between the processes. Only a few
+batches are in flight at a time, so that a big listing is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from multiprocessing.pool import AsyncResult
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from .dedup import paper_fingerprint_parts
+from .formats import KEY_PLACEHOLDER, Rendered, Writer
+from .normalise import normalise
+
+if TYPE_CHECKING:
+    from .formats.listing import ListingEntry
+    from .keys import KeyAssigner
+    from .model import Paper, Venue
+    from .selection import ListingFilter, Selection
+
+# Papers per batch: enough that a batch's round trip costs little beside its work, few enough
+# that the first results come back soon and the workers stay busy to the end.
+BATCH = 200
+# Batches in flight per worker: the reader stays this far ahead of the writer, no further.
+AHEAD = 3
+
+Parts = tuple[str, tuple[str, ...], int | None]
+Prepared = str | tuple[str, list[str]]  # KeyAssigner.prepare
+# Per paper, what the main process needs: the paper with no authors, abstract or keywords
+# (the texts hold them; nothing else reads them), its fingerprint parts, what its key is made
+# of, and its text per writer.
+Done = tuple["Paper", Parts, Prepared, list[Rendered]]
+# Listing entries and results cross as tuples of str and int, which pickle in C: pickling
+# the dataclasses (Paper, Person, ListingEntry) cost the main process more than they saved.
+Sent = tuple[int, str, int, "list[str] | None", list[str]]  # number, title, line, authors, abstract
+Returned = tuple[str, "int | None", int, Parts, Prepared, list[Rendered]]
+Batch = tuple["Venue", str, str, list[Sent]]  # venue, track, source and entries
+
+# What every worker needs, set in the main process just before the workers are forked: they
+# inherit it, so it is never pickled.
+_writers: Sequence[Writer] = ()
+_selection: Selection | None = None
+_keys: KeyAssigner | None = None
+
+
+class Workers:
+    """A pool of forked workers, ended (terminated) on leaving the ``with`` block, however."""
+
+    def __init__(
+        self,
+        jobs: int,
+        writers: Sequence[Writer],
+        selection: Selection | None,
+        keys: KeyAssigner,
+    ) -> None:
+        import multiprocessing
+
+        global _writers, _selection, _keys
+        _writers, _selection, _keys = writers, selection, keys
+        self.parent = os.getpid()
+        self.pool = multiprocessing.get_context("fork").Pool(
+            jobs, initializer=_start, initargs=(self.parent,)
+        )
+        self.limit = AHEAD * jobs
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+    def papers(
+        self, entries: Iterator[tuple[ListingEntry, Venue, str, ListingFilter | None]]
+    ) -> Iterator[Done]:
+        """The papers of ``entries`` that their filter keeps, in order."""
+        pending: deque[tuple[AsyncResult[list[Returned | None]], Batch, ListingFilter | None]]
+        pending = deque()
+        batch: list[Sent] = []
+        current: tuple[Venue, str, str, ListingFilter | None] | None = None
+
+        def send() -> None:
+            assert current is not None
+            work: Batch = (current[0], current[1], current[2], batch[:])
+            pending.append((self.pool.apply_async(_work, (work,)), work, current[3]))
+            batch.clear()
+
+        for entry, venue, track, keep in entries:
+            if current is None or current[0] is not venue or current[3] is not keep:
+                if batch:
+                    send()
+                current = (venue, track, entry.origin.source, keep)
+            batch.append(
+                (entry.number, entry.title, entry.origin.line, entry.authors, entry.abstract_lines)
+            )
+            if len(batch) >= BATCH:
+                send()
+                while len(pending) > self.limit:
+                    yield from _results(*pending.popleft())
+        if batch:
+            send()
+        while pending:
+            yield from _results(*pending.popleft())
+
+
+def _results(
+    result: AsyncResult[list[Returned | None]], work: Batch, keep: ListingFilter | None
+) -> Iterator[Done]:
+    """One batch's papers, once its worker is done; a worker's error is raised here."""
+    from .model import Origin, Paper
+
+    venue, track, source, _ = work
+    for done in result.get():
+        if keep is None or keep.count(done is not None):
+            assert done is not None
+            title, number, line, parts, prepared, rendered = done
+            paper = Paper(title, (), venue, Origin(source, line), number=number, track=track)
+            yield paper, parts, prepared, rendered
+
+
+def _start(parent: int) -> None:
+    """In each worker as it starts. Ctrl-C goes to every process of the terminal's group: the
+    main process alone handles it (it ends the workers and removes its temp files), so workers
+    ignore it; and SIGTERM, which ends them, ends them without the traceback that the CLI's
+    handler (KeyboardInterrupt) would print. A worker whose main process died (SIGKILL) goes
+    too, rather than wait on its queue for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux's own "die with the parent"
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # died before prctl took effect
+        os._exit(1)
+
+
+def _work(work: Batch) -> list[Returned | None]:
+    """A batch of one listing's entries -> per entry, None if the selection drops it, else
+    what :func:`_results` makes a :data:`Done` of."""
+    from .formats.listing import ListingEntry
+    from .model import Origin
+
+    venue, track, source, entries = work
+    assert _keys is not None
+    out: list[Returned | None] = []
+    for number, title, line, authors, abstract in entries:
+        entry = ListingEntry(number, title, Origin(source, line), authors, abstract)
+        paper = normalise(entry, venue, track)
+        if _selection is not None and not _selection.keeps_text(paper):
+            out.append(None)
+            continue
+        keyed = replace(paper, key=KEY_PLACEHOLDER)
+        rendered = [writer.render(keyed) for writer in _writers]
+        parts = paper_fingerprint_parts(paper)
+        out.append((paper.title, paper.number, line, parts, _keys.prepare(paper), rendered))
+    return out
