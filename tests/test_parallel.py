@@ -1,0 +1,369 @@
+"""Worker processes (bibexport.parallel) change how fast, never what: every output, warning,
+note and error is the same as when one process does it all.
+
+The suite as a whole can run through the workers too: ``BIBEXPORT_JOBS=2
+BIBEXPORT_PARALLEL_BYTES=0 pytest``. These tests do it for the cases most likely to differ.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bibexport import parallel
+from bibexport.errors import InputError
+from bibexport.formats import FORMATS, KEY_PLACEHOLDER, WriteOptions, get_format
+from bibexport.normalise import VenueOverride
+from bibexport.pipeline import Options, Summary, Target, _jobs, convert
+from bibexport.selection import Selection
+
+from .conftest import DATA, EXAMPLE, LISTINGS
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+
+HOSTILE = LISTINGS / "hostile.txt"
+DEFAULT = Options()
+
+
+def big_listing(path: Path, copies: int) -> Path:
+    """The example's 25 papers ``copies`` times, renumbered, each copy's titles its own (so the
+    keys collide and get suffixes), plus one exact repeat (a duplicate to skip)."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    header, _, body = text.partition("\n#1 ")
+    blocks = re.split(r"\n(?=#\d+ )", "#1 " + body)
+    out = [header.rstrip("\n") + "\n"]
+    n = 0
+    for copy in range(copies):
+        for block in blocks:
+            n += 1
+            _, _, rest = block.partition(" ")
+            title, nl, tail = rest.partition("\n")
+            suffix = f" (part {copy})" if copy else ""
+            title = re.sub(r"(\s*\[(PDF|Copy|Kimi)\d*\])+\s*$", "", title) + suffix
+            out.append(f"\n#{n} {title} [PDF] [Copy]{nl}{tail.rstrip()}\n")
+    n += 1
+    first = blocks[0].partition(" ")[2]
+    out.append(f"\n#{n} {first.rstrip()}\n")
+    path.write_text("".join(out), encoding="utf-8")
+    return path
+
+
+def run(
+    monkeypatch: pytest.MonkeyPatch,
+    workers: bool,
+    listings: list[Path],
+    outputs: list[tuple[Path, str]],
+    options: Options = DEFAULT,
+    existing: dict[Path, bytes] | None = None,
+) -> tuple[list[bytes | None], list[str], Summary]:
+    """One conversion, with or without workers: the outputs' bytes, the warnings as reported
+    (in order), and the summary."""
+    monkeypatch.setenv("BIBEXPORT_JOBS", "2" if workers else "1")
+    monkeypatch.setenv("BIBEXPORT_PARALLEL_BYTES", "0")
+    monkeypatch.setattr(parallel, "BATCH", 7)  # many batches, even from a small listing
+    for path in [p for p, _ in outputs]:
+        path.unlink(missing_ok=True)
+    for path, data in (existing or {}).items():
+        path.write_bytes(data)
+    seen: list[str] = []
+    summary = convert(
+        [str(p) for p in listings],
+        [Target(str(p), get_format(f)) for p, f in outputs],
+        options,
+        report=lambda problem: seen.append(str(problem)),
+    )
+    texts = [p.read_bytes() if p.exists() else None for p, _ in outputs]
+    return texts, seen, summary
+
+
+def same_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+    listings: list[Path],
+    outputs: list[tuple[Path, str]],
+    options: Options = DEFAULT,
+    existing: dict[Path, bytes] | None = None,
+) -> Summary:
+    alone = run(monkeypatch, False, listings, outputs, options, existing)
+    shared = run(monkeypatch, True, listings, outputs, options, existing)
+    assert shared[0] == alone[0]
+    assert shared[1] == alone[1]
+    a, b = alone[2], shared[2]
+    assert (b.papers, b.notes, b.problems, b.written, b.merged) == (
+        a.papers,
+        a.notes,
+        a.problems,
+        a.written,
+        a.merged,
+    )
+    assert (b.skipped, b.possible, b.keymap) == (a.skipped, a.possible, a.keymap)
+    return b
+
+
+def test_workers_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The tests below compare something: the workers really ran."""
+    started: list[int] = []
+    real = parallel.Workers.__init__
+
+    def spy(self: parallel.Workers, *args: object, **kwargs: object) -> None:
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+        started.append(len(self.pool._pool))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(parallel.Workers, "__init__", spy)
+    run(monkeypatch, True, [EXAMPLE], [(tmp_path / "a.bib", "bibtex")])
+    assert started == [2]
+
+
+LISTING_FILES = [EXAMPLE, HOSTILE, *sorted(p for p in LISTINGS.glob("*.txt"))]
+
+
+@pytest.mark.parametrize("listing", sorted(set(LISTING_FILES)), ids=lambda p: p.name)
+@pytest.mark.parametrize("fmt", [f.name for f in FORMATS])
+@pytest.mark.parametrize("unicode", [None, True])
+def test_every_listing_every_format(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, listing: Path, fmt: str, unicode: bool | None
+) -> None:
+    same_both_ways(
+        monkeypatch, [listing], [(tmp_path / f"out.{fmt}", fmt)], Options(unicode=unicode)
+    )
+
+
+ALL = [("a.bib", "bibtex"), ("b.bib", "biblatex"), ("c.ris", "ris")]
+ALL += [("d.json", "csl-json"), ("e.yaml", "csl-yaml")]
+
+
+def outputs_in(tmp_path: Path) -> list[tuple[Path, str]]:
+    return [(tmp_path / name, fmt) for name, fmt in ALL]
+
+
+def test_many_batches_all_formats_at_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    listing = big_listing(tmp_path / "big.txt", 6)
+    summary = same_both_ways(
+        monkeypatch, [listing, EXAMPLE, HOSTILE], outputs_in(tmp_path), Options(keymap=True)
+    )
+    assert summary.papers > 150 and summary.skipped  # keys collided, duplicates were skipped
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        Options(keys="acl"),
+        Options(keys="anthology"),
+        Options(keys="bbt"),
+        Options(key_pattern="[auth:lower]:[year]"),  # a colon, which YAML leaves plain here
+        Options(key_pattern="No[year]"),  # the first paper's key is No2023, then No2023a...
+        Options(key_pattern="[year]"),  # 2023: YAML quotes it, or it would read a number
+        Options(jabref_group="Reading list"),
+        Options(strict=False, skip_possible=True),
+        Options(venue=VenueOverride(venue="NotAVenue", year=2024)),  # a warning per listing
+        Options(dry_run=True),
+        Options(selection=Selection.parse(match="diffusion|graph")),
+        Options(selection=Selection.parse(authors=["Yuval Alaluf"])),
+        Options(selection=Selection.parse(select=["3-30,60"], match="learn")),
+    ],
+    ids=[
+        "acl",
+        "anthology",
+        "bbt",
+        "colon",
+        "no",
+        "year",
+        "jabref-group",
+        "skip-possible",
+        "unknown-venue",
+        "dry-run",
+        "match",
+        "author",
+        "select-match",
+    ],
+)
+def test_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, options: Options) -> None:
+    listing = big_listing(tmp_path / "big.txt", 3)
+    outputs = outputs_in(tmp_path)
+    if options.jabref_group:
+        outputs = outputs[:2]
+    same_both_ways(monkeypatch, [listing, HOSTILE], outputs, replace(options, keymap=True))
+
+
+def test_merging_into_existing_outputs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Existing outputs are merged into: their papers skipped, their keys not reused."""
+    first = tmp_path / "first"
+    first.mkdir()
+    outputs = [(p, f) for p, f in outputs_in(first) if f != "csl-yaml"]  # YAML: not merged
+    run(monkeypatch, False, [EXAMPLE], outputs)
+    existing = {p: p.read_bytes() for p, _ in outputs}
+    listing = big_listing(tmp_path / "big.txt", 3)
+    summary = same_both_ways(monkeypatch, [listing], outputs, Options(keymap=True), existing)
+    assert summary.skipped and summary.merged
+    library = DATA / "libraries" / "curated.bib"
+    same_both_ways(
+        monkeypatch, [listing], outputs, Options(dedup_against=(str(library),)), existing
+    )
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_strict_stops_at_the_same_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: bool
+) -> None:
+    """A warning deep in the listing (numbering out of order), after batches went out."""
+    listing = big_listing(tmp_path / "big.txt", 4)
+    with listing.open("a", encoding="utf-8") as f:
+        f.write("\n#3 Out of order [PDF]\n\nAuthors: Ada Lovelace\n\nAn abstract.\n")
+    out = tmp_path / "out.bib"
+    with pytest.raises(InputError) as caught:
+        run(monkeypatch, workers, [listing], [(out, "bibtex")], Options(strict=True))
+    assert not out.exists()
+    with pytest.raises(InputError) as again:
+        run(monkeypatch, not workers, [listing], [(out, "bibtex")], Options(strict=True))
+    assert str(caught.value) == str(again.value)
+    assert "numbering out of order (--strict)" in str(caught.value)
+
+
+def test_a_selection_that_keeps_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Counted only once the workers' verdicts are in: raised, and the same, both ways."""
+    options = Options(selection=Selection.parse(match="no such title anywhere"))
+    errors = []
+    for workers in (False, True):
+        with pytest.raises(InputError) as caught:
+            run(monkeypatch, workers, [EXAMPLE], [(tmp_path / "o.bib", "bibtex")], options)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "no paper matches" in errors[0]
+
+
+def test_an_error_in_a_worker_is_the_same_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An InputError raised in a worker reaches the user whole (file and line), and nothing is
+    written. The workers are forked after the patch, so they run it."""
+
+    def broken(entry, venue, track):  # type: ignore[no-untyped-def]
+        if entry.number == 17:
+            raise InputError(f"paper #{entry.number} is bad", entry.origin.source, 42)
+        return real(entry, venue, track)
+
+    real = parallel.normalise
+    monkeypatch.setattr(parallel, "normalise", broken)
+    out = tmp_path / "out.bib"
+    with pytest.raises(InputError) as caught:
+        run(monkeypatch, True, [EXAMPLE], [(out, "bibtex")], Options(), {out: b"% mine\n"})
+    assert str(caught.value) == f"{EXAMPLE}:42: paper #17 is bad"
+    assert out.read_text() == "% mine\n"
+    assert sorted(os.listdir(tmp_path)) == ["out.bib"]
+
+
+def test_input_error_pickles_whole() -> None:
+    error = pickle.loads(pickle.dumps(InputError("bad", "l.txt", 3)))
+    assert (error.message, error.source, error.line, str(error)) == (
+        "bad",
+        "l.txt",
+        3,
+        "l.txt:3: bad",
+    )
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in FORMATS])
+@pytest.mark.parametrize(
+    "key", ["smith2023deep", "true", "No", "null", "2023", "1e3", "a:b", "x-y.z/w+1", "_k", "Y"]
+)
+def test_with_key_is_rendering_with_the_key(example_papers: list, fmt: str, key: str) -> None:
+    """Rendering with the placeholder and putting the key in is rendering with the key, for
+    keys YAML quotes too; and a title holding the placeholder's letters keeps them."""
+    for paper in example_papers[:3]:
+        paper = replace(paper, title=paper.title + " " + KEY_PLACEHOLDER, key=key)
+        writer = get_format(fmt).writer(WriteOptions())
+        text, notes = writer.render(replace(paper, key=KEY_PLACEHOLDER))
+        assert (writer.with_key(text, key), notes) == writer.render(paper)
+
+
+def test_small_runs_start_no_workers(tmp_path: Path) -> None:
+    """Below the threshold, by default, one process: multiprocessing is not even imported."""
+    script = (
+        "import sys\n"
+        "from bibexport.pipeline import convert, Target\n"
+        f"convert([{str(EXAMPLE)!r}], [Target.for_path({str(tmp_path / 'o.bib')!r})])\n"
+        "assert 'multiprocessing' not in sys.modules, 'imported'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BIBEXPORT_")}
+    env["BIBEXPORT_CACHE_DIR"] = str(tmp_path)
+    subprocess.run([sys.executable, "-c", script], check=True, env=env)
+
+
+def test_jobs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_bytes(b"x" * 100)
+    big.write_bytes(b"x" * 3_000_000)
+    monkeypatch.delenv("BIBEXPORT_PARALLEL_BYTES", raising=False)
+    monkeypatch.setenv("BIBEXPORT_JOBS", "4")
+    assert _jobs([str(small)]) == 1
+    assert _jobs([str(big)]) == 4
+    assert _jobs([str(small), "-"]) == 1
+    monkeypatch.setenv("BIBEXPORT_JOBS", "1")
+    assert _jobs([str(big)]) == 1
+    monkeypatch.setenv("BIBEXPORT_JOBS", "many")
+    with pytest.raises(InputError, match="BIBEXPORT_JOBS"):
+        _jobs([str(big)])
+
+
+INTERRUPTED = """
+import os, sys, time
+from bibexport import parallel
+real = parallel._work
+def slow(work):
+    open(os.path.join(sys.argv[1], f"worker.{os.getpid()}"), "w").close()
+    time.sleep(0.05)
+    return real(work)
+parallel._work = slow
+from bibexport.cli import main
+main(prog_name="bibexport", args=[sys.argv[2], "-o", sys.argv[3], "--overwrite", "-q"])
+"""
+
+
+@pytest.mark.parametrize(
+    "sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name
+)
+def test_interrupted_mid_run(tmp_path: Path, sig: signal.Signals) -> None:
+    """A kill while the workers work: the output is as it was, no temp file, no worker left."""
+    listing = big_listing(tmp_path / "big.txt", 8)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    out = tmp_path / "refs.bib"
+    out.write_text("% mine\n")
+    env = {**os.environ, "BIBEXPORT_JOBS": "2", "BIBEXPORT_PARALLEL_BYTES": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED, str(marks), str(listing), str(out)],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while len(os.listdir(marks)) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=10)
+    assert proc.returncode != 0
+    assert out.read_text() == "% mine\n"
+    if sig != signal.SIGKILL:
+        assert b"Traceback" not in stderr
+        assert stderr.decode().strip() == "bibexport: interrupted; no output was changed"
+        assert sorted(os.listdir(tmp_path)) == ["big.txt", "marks", "refs.bib"]
+    workers = [int(name.split(".")[1]) for name in os.listdir(marks)]
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived its main process"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
