@@ -367,3 +367,14 @@ def _alive(pid: int) -> bool:
             return stat.read().rpartition(")")[2].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_no_workers_to_be_had(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A fork that fails (no memory, no processes left) leaves the run to this process."""
+
+    def refuse(self: parallel.Workers, *args: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    alone = run(monkeypatch, False, [EXAMPLE], outputs_in(tmp_path))
+    monkeypatch.setattr(parallel.Workers, "__init__", refuse)
+    assert run(monkeypatch, True, [EXAMPLE], outputs_in(tmp_path))[:2] == alone[:2]

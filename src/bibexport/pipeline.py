@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .append import Existing, folder_lock, read_existing
 from .errors import InputError, Problem
-from .formats import Format, Rendered, WriteOptions, get_format
+from .formats import Format, Rendered, WriteOptions, Writer, get_format
 from .formats.listing import ListingEntry, ListingReader
 from .keys import AUTO, ConventionVotes, KeyAssigner, KeyPatternError, get_preset
 from .model import Origin, Paper, Venue
@@ -25,6 +25,7 @@ from .output import STDOUT, AtomicOutput, resolve_target
 
 if TYPE_CHECKING:
     from .dedup import Index
+    from .parallel import Workers
     from .selection import ListingFilter, Selection
     from .venues import VenueSpec
 
@@ -429,11 +430,9 @@ def _run(
 
     try:
         outputs.open()
-        jobs = _jobs(listings)
-        if jobs > 1:
-            from .parallel import Workers
-
-            with Workers(jobs, outputs.writers, options.selection, keys) as workers:
+        workers = _workers(_jobs(listings), outputs.writers, options.selection, keys)
+        if workers is not None:
+            with workers:
                 filters: list[ListingFilter] = []
                 entries = read_entries(listings, options, collect, summary, filters, tick)
                 for paper, parts, prepared, rendered in workers.papers(entries):
@@ -458,6 +457,22 @@ Parts = tuple[str, tuple[str, ...], int | None]
 # papers), starting them costs more than they save. BIBEXPORT_PARALLEL_BYTES overrides it
 # (the tests set 0, to run small listings through the workers).
 PARALLEL_BYTES = 2 << 20
+
+
+def _workers(
+    jobs: int, writers: Sequence[Writer], selection: Selection | None, keys: KeyAssigner
+) -> Workers | None:
+    """Worker processes, when ``jobs`` asks for them and the system can start them (a fork
+    can fail for want of memory or processes: then this process does it all, as for small
+    listings)."""
+    if jobs <= 1:
+        return None
+    from .parallel import Workers
+
+    try:
+        return Workers(jobs, writers, selection, keys)
+    except OSError:
+        return None
 
 
 def _jobs(listings: Sequence[str]) -> int:
