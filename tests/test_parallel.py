@@ -115,7 +115,7 @@ def test_workers_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
     def spy(self: parallel.Workers, *args: object, **kwargs: object) -> None:
         real(self, *args, **kwargs)  # type: ignore[arg-type]
-        started.append(len(self.pool._pool))  # type: ignore[attr-defined]
+        started.append(self.pool._max_workers)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(parallel.Workers, "__init__", spy)
     run(monkeypatch, True, [EXAMPLE], [(tmp_path / "a.bib", "bibtex")])
@@ -327,10 +327,20 @@ main(prog_name="bibexport", args=[sys.argv[2], "-o", sys.argv[3], "--overwrite",
 
 
 @pytest.mark.parametrize(
-    "sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name
+    ("sig", "whom"),
+    [
+        (signal.SIGTERM, "main"),
+        (signal.SIGINT, "main"),
+        (signal.SIGKILL, "main"),
+        (signal.SIGINT, "group"),  # Ctrl-C: the terminal signals every process of the group
+        (signal.SIGTERM, "group"),
+        (signal.SIGKILL, "worker"),  # the OOM killer
+    ],
+    ids=lambda v: v.name if isinstance(v, signal.Signals) else v,
 )
-def test_interrupted_mid_run(tmp_path: Path, sig: signal.Signals) -> None:
-    """A kill while the workers work: the output is as it was, no temp file, no worker left."""
+def test_interrupted_mid_run(tmp_path: Path, sig: signal.Signals, whom: str) -> None:
+    """A kill while the workers work: the output is as it was, no temp file, no worker left;
+    and no hang, whoever was killed."""
     listing = big_listing(tmp_path / "big.txt", 8)
     marks = tmp_path / "marks"
     marks.mkdir()
@@ -341,18 +351,27 @@ def test_interrupted_mid_run(tmp_path: Path, sig: signal.Signals) -> None:
         [sys.executable, "-c", INTERRUPTED, str(marks), str(listing), str(out)],
         env=env,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 20
     while len(os.listdir(marks)) < 2:
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.02)
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=10)
+    if whom == "main":
+        proc.send_signal(sig)
+    elif whom == "group":
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(int(sorted(os.listdir(marks))[0].split(".")[1]), sig)
+    _, stderr = proc.communicate(timeout=15)
     assert proc.returncode != 0
     assert out.read_text() == "% mine\n"
-    if sig != signal.SIGKILL:
+    if whom == "worker":
+        assert stderr.decode().startswith("bibexport: a worker process ended unexpectedly")
+    elif sig != signal.SIGKILL:
         assert b"Traceback" not in stderr
         assert stderr.decode().strip() == "bibexport: interrupted; no output was changed"
+    if sig != signal.SIGKILL or whom == "worker":
         assert sorted(os.listdir(tmp_path)) == ["big.txt", "marks", "refs.bib"]
     workers = [int(name.split(".")[1]) for name in os.listdir(marks)]
     deadline = time.monotonic() + 5

@@ -17,12 +17,13 @@ import os
 import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
-from multiprocessing.pool import AsyncResult
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from .dedup import paper_fingerprint_parts
+from .errors import BibexportError
 from .formats import KEY_PLACEHOLDER, Rendered, Writer
 from .normalise import normalise
 
@@ -58,7 +59,8 @@ _keys: KeyAssigner | None = None
 
 
 class Workers:
-    """A pool of forked workers, ended (terminated) on leaving the ``with`` block, however."""
+    """Forked worker processes, ended on leaving the ``with`` block: they finish after a run
+    that went well, and are killed after one that did not (an error, Ctrl-C, SIGTERM)."""
 
     def __init__(
         self,
@@ -68,12 +70,18 @@ class Workers:
         keys: KeyAssigner,
     ) -> None:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         global _writers, _selection, _keys
         _writers, _selection, _keys = writers, selection, keys
-        self.parent = os.getpid()
-        self.pool = multiprocessing.get_context("fork").Pool(
-            jobs, initializer=_start, initargs=(self.parent,)
+        # concurrent.futures rather than multiprocessing.Pool: a worker that dies (the OOM
+        # killer) breaks the pool, and every batch waiting on it raises, where Pool would wait
+        # for it for ever (and hang in terminate(), the dead worker holding its queue's lock).
+        self.pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start,
+            initargs=(os.getpid(),),
         )
         self.limit = AHEAD * jobs
 
@@ -86,14 +94,21 @@ class Workers:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        if kind is None:
+            self.pool.shutdown()
+            return
+        processes = list((self.pool._processes or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()  # SIGTERM: a worker's own handler, the default, ends it
+        for process in processes:
+            process.join()
 
     def papers(
         self, entries: Iterator[tuple[ListingEntry, Venue, str, ListingFilter | None]]
     ) -> Iterator[Done]:
         """The papers of ``entries`` that their filter keeps, in order."""
-        pending: deque[tuple[AsyncResult[list[Returned | None]], Batch, ListingFilter | None]]
+        pending: deque[tuple[Future[list[Returned | None]], Batch, ListingFilter | None]]
         pending = deque()
         batch: list[Sent] = []
         current: tuple[Venue, str, str, ListingFilter | None] | None = None
@@ -101,7 +116,7 @@ class Workers:
         def send() -> None:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
-            pending.append((self.pool.apply_async(_work, (work,)), work, current[3]))
+            pending.append((self.pool.submit(_work, work), work, current[3]))
             batch.clear()
 
         for entry, venue, track, keep in entries:
@@ -123,18 +138,31 @@ class Workers:
 
 
 def _results(
-    result: AsyncResult[list[Returned | None]], work: Batch, keep: ListingFilter | None
+    future: Future[list[Returned | None]], work: Batch, keep: ListingFilter | None
 ) -> Iterator[Done]:
     """One batch's papers, once its worker is done; a worker's error is raised here."""
+    from concurrent.futures.process import BrokenProcessPool
+
     from .model import Origin, Paper
 
+    try:
+        results = future.result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process ended unexpectedly (killed, or out of memory?); nothing was "
+            "written. BIBEXPORT_JOBS=1 converts without workers"
+        ) from None
     venue, track, source, _ = work
-    for done in result.get():
+    for done in results:
         if keep is None or keep.count(done is not None):
             assert done is not None
             title, number, line, parts, prepared, rendered = done
             paper = Paper(title, (), venue, Origin(source, line), number=number, track=track)
             yield paper, parts, prepared, rendered
+
+
+class WorkerError(BibexportError):
+    """A worker process died (killed, out of memory) with a batch of papers unfinished."""
 
 
 def _start(parent: int) -> None:
