@@ -6,9 +6,10 @@ reads the listings, matches duplicates, assigns keys and writes, all in listing 
 does alone (pipeline.py). Workers render each paper with :data:`KEY_PLACEHOLDER` as its key;
 the writer's ``with_key`` puts the real one in. The output is the same bytes either way.
 
-Workers are forked, so they start with the writers and the selection as the main process has
-them, and nothing but listing entries and results crosses between the processes. Only a few
-batches are in flight at a time, so that a big listing is never held in memory whole.
+Workers are forked, so they start with the writers, the selection and the key maker as the
+main process has them, and nothing but listing entries and results crosses between the
+processes. Only a few batches are in flight at a time, so that a big listing is never held in
+memory whole.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class Workers:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        global _writers, _selection, _keys
+        _writers, _selection, _keys = (), None, None  # the workers have their own copies
         if kind is None:
             self.pool.shutdown()
             return
