@@ -52,6 +52,8 @@ Sent = tuple[int, str, int, "list[str] | None", list[str]]  # number, title, lin
 Returned = tuple[str, "int | None", int, Parts, Prepared, list[Rendered]]
 Batch = tuple["Venue", str, str, list[Sent]]  # venue, track, source and entries
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
 # What every worker needs, set in the main process just before the workers are forked: they
 # inherit it, so it is never pickled.
 _writers: Sequence[Writer] = ()
@@ -85,6 +87,7 @@ class Workers:
             initargs=(os.getpid(),),
         )
         self.limit = AHEAD * jobs
+        self.forked = False
 
     def __enter__(self) -> Workers:
         return self
@@ -119,7 +122,20 @@ class Workers:
         def send() -> None:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
-            pending.append((self.pool.submit(_work, work), work, current[3]))
+            if self.forked:
+                future = self.pool.submit(_work, work)
+            else:
+                # The first submit forks the workers. Until a worker has set its own signal
+                # handling (_start), Ctrl-C or SIGTERM would run the CLI's handler in it and
+                # print a traceback: held back until then (in this process, until the forks
+                # are done).
+                mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+                try:
+                    future = self.pool.submit(_work, work)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                self.forked = True
+            pending.append((future, work, current[3]))
             batch.clear()
 
         for entry, venue, track, keep in entries:
@@ -176,6 +192,7 @@ def _start(parent: int) -> None:
     too, rather than wait on its queue for ever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while forking: see send()
     try:
         import ctypes
 
