@@ -451,8 +451,8 @@ _INNERMOST_GROUP = re.compile(r"\{[^{}]*\}")
 
 
 def _all_paired(text: str) -> bool | None:
-    """True if every brace pairs up, False if none does; None when it is mixed or a brace is
-    escaped (the token scanner decides brace by brace)."""
+    """True if every brace pairs up, False if there is no brace; None when some do not pair,
+    or a brace is escaped (then the token scanner decides brace by brace)."""
     if "{" not in text and "}" not in text:
         return False
     if "\\{" in text or "\\}" in text:
