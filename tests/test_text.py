@@ -174,3 +174,8 @@ def test_fast_encoder_answers_for_ordinary_abstracts() -> None:
         r"Given $n$ points, we need $\Omega(n^2)$ time (Table\textasciitilde{}3); "
         r"a \emph{single} step, 25\% of 9{\texttimes}."
     )
+
+
+def test_private_use_characters_in_the_text_survive_decoding() -> None:
+    """Islands are stood in for by a private-use character: one the text holds is not it."""
+    assert tex_to_text("\ue000 \\emph{x} -- \ue001") == "\ue000 x \u2013 \ue001"

@@ -45,7 +45,12 @@ from .records import (
     ids_in_text,
     normalise_id,
 )
-from .text import collapse_space, tex_to_text
+from .text import (  # tex_to_text's first step: ``words" and `words' become quotes
+    _MIXED_QUOTES,
+    _SINGLE_QUOTES,
+    collapse_space,
+    tex_to_text,
+)
 
 
 @dataclass(slots=True)
@@ -77,9 +82,6 @@ _PLAIN_GROUP = re.compile(  # the literal "{" first lets the regex engine skip t
 _BRACES_ONLY = re.compile(r"[^{}]+")
 _ENDS_WITH_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)\s*$", re.DOTALL)
 _ACCENT_FIRST = re.compile(r"\\(?:['`^\"~=.]|[uvHcdbrkt](?![A-Za-z]))")
-# text.tex_to_text's first step, the same patterns: ``words" and `words' become quotes.
-_MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
-_SINGLE_QUOTES = re.compile(r"`(?<![`\\]`)([^`'\\\n]+)'(?!')")
 
 
 def _joins_ligature(tex: str) -> bool:

@@ -565,20 +565,17 @@ _LIGATURES: tuple[tuple[str, str], ...] = (
 _LIGATURES += (("?`", "\u00bf"), ("!`", "\u00a1"))
 
 
-_STASHED = "\ue000"  # a private-use character standing for an island while plain runs are read
-
-
 def _islands_to_text(tex: str) -> str | None:
     """Plain runs by string replacement, each TeX island by pylatexenc (cached): long abstracts
     decode in microseconds instead of milliseconds. None when the TeX is too tangled for this
     (a brace or backslash left in a plain run), so the caller decodes the whole text."""
-    if _STASHED in tex:
-        return _islands_one_by_one(tex)
+    # A private-use character the text does not hold stands for each island meanwhile.
+    stand_in = next(c for c in map(chr, range(0xE000, 0xF900)) if c not in tex)
     islands: list[str] = []
 
     def stash(m: re.Match[str]) -> str:
         islands.append(m.group())
-        return _STASHED
+        return stand_in
 
     plain = _ISLAND.sub(stash, tex)
     if _TEX_LEFT.search(plain):
@@ -586,28 +583,12 @@ def _islands_to_text(tex: str) -> str | None:
     plain = _ligatures(plain)  # a stashed island splits a run: no ligature spans it
     if not islands:
         return plain
-    runs = plain.split(_STASHED)
+    runs = plain.split(stand_in)
     out = [runs[0]]
     for island, run in zip(islands, runs[1:], strict=True):
         out.append(_island_text(island))
         out.append(run)
     return "".join(out)
-
-
-def _islands_one_by_one(tex: str) -> str | None:
-    """:func:`_islands_to_text` for text that holds the stand-in character itself."""
-    out: list[str] = []
-    pos = 0
-    for m in _ISLAND.finditer(tex):
-        out.append(tex[pos : m.start()])
-        out.append(_STASHED)
-        pos = m.end()
-    out.append(tex[pos:])
-    if any(_TEX_LEFT.search(run) for run in out[::2]):
-        return None
-    runs = [_ligatures(run) for run in out[::2]]
-    islands = [_island_text(m.group()) for m in _ISLAND.finditer(tex)]
-    return "".join(x for pair in zip(runs, [*islands, ""], strict=True) for x in pair)
 
 
 def _ligatures(text: str) -> str:

@@ -102,14 +102,6 @@ class Writer:
     def end(self) -> str:
         return ""
 
-    def lines(self, paper: Paper) -> list[tuple[str, str]]:
-        """(tag, value) pairs of the record, ``ER`` left out.
-
-        Every value is one line of plain text (newlines and control characters are spaces), so
-        no value can start a tag or end the record early.
-        """
-        return [(tag, value) for tag, values in TAGS for value in _values(tag, values, paper)]
-
     def entry(self, paper: Paper) -> str:
         return self.place(self.render(paper), paper.origin)
 
@@ -139,6 +131,8 @@ _NONE: frozenset[str] = frozenset()
 
 
 def _values(tag: str, values: Callable[[Paper], Iterable[str]], paper: Paper) -> list[str]:
+    """Every value is one line of plain text (newlines and control characters are spaces), so
+    no value can start a tag or end the record early."""
     clean = one_line if tag in _VERBATIM else plain_text
     return [value for value in map(clean, values(paper)) if value]
 
