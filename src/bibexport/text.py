@@ -357,8 +357,7 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
     yield from flush(n)
 
 
-def _protect_word(m: re.Match[str]) -> str:
-    raw = m.group()
+def _protect_word(raw: str) -> str:
     tail = raw[1:]
     if tail == tail.lower():  # no capital after the first letter: only "T5"-like words
         protect = raw[0].isupper() and not tail.isalpha() and _needs_protection(raw)
@@ -367,9 +366,23 @@ def _protect_word(m: re.Match[str]) -> str:
     return "{" + raw + "}" if protect else raw
 
 
+class _ProtectedWords(dict[str, str]):
+    """Each title word as written, braced or not: titles share most of their words, so a word
+    is judged once, and ``re.sub`` asks a dict rather than the rules."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 1 << 16:  # bounded, for a listing of a million papers
+            self.clear()
+        self[word] = protected = _protect_word(word)
+        return protected
+
+
+_PROTECTED = _ProtectedWords()
+
+
 def _protect_words(text: str, ascii_only: bool) -> str:
     # Encoding is per character, so braces added around words do not change it.
-    return _encode_chars(_WORD.sub(_protect_word, text), ascii_only)
+    return _encode_chars(_WORD.sub(lambda m: _PROTECTED[m.group()], text), ascii_only)
 
 
 def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
@@ -403,11 +416,10 @@ _FAST_TOKEN = re.compile(
 def _to_bibtex_fast(text: str, ascii_only: bool) -> str | None:
     """What :func:`_to_bibtex_tokens` writes, in one ``re.sub``; None for the rare text it
     leaves to the scanner (unsafe math, ``\\url``, braces that do not all pair up)."""
-    paired = _all_paired(text)
-    if paired is None:
-        return None
+    depth = 0
 
     def token(m: re.Match[str]) -> str:
+        nonlocal depth
         s = m.group()
         c = s[0]
         if c == "\\":
@@ -416,7 +428,7 @@ def _to_bibtex_fast(text: str, ascii_only: bool) -> str | None:
                 return tex
             rest = s[1:]
             if end != m.start() + 1 or rest in ("$", "{", "}", "\\"):
-                raise _Tangled
+                raise _Tangled  # an escaped brace: the scanner pairs braces one by one
             return tex + _ESCAPES.get(rest, rest)  # the backslash shown; the rest read on
         if c == "$":
             if len(s) == 1:
@@ -425,14 +437,22 @@ def _to_bibtex_fast(text: str, ascii_only: bool) -> str | None:
             if math is None:
                 raise _Tangled
             return math
-        if c in "{}":
-            return s if paired else _BRACE_WORDS[c]
-        return _ESCAPES[c]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Tangled  # a "}" that closes nothing
+        else:
+            return _ESCAPES[c]
+        return s  # a brace, kept if all pair up (checked below)
 
     try:
         result = _FAST_TOKEN.sub(token, text)
     except _Tangled:
         return None
+    if depth:
+        return None  # a "{" never closed: the scanner writes the unpaired ones as text
     # Encoding is per character: what the tokens wrote is ASCII, the rest is listing text.
     return _encode_chars(result, ascii_only)
 
@@ -445,24 +465,6 @@ def _math_tex(math: str, ascii_only: bool) -> str | None:
         return None
     tex = _encode_chars(math, ascii_only, math=True)
     return None if ascii_only and not tex.isascii() else tex
-
-
-_INNERMOST_GROUP = re.compile(r"\{[^{}]*\}")
-
-
-def _all_paired(text: str) -> bool | None:
-    """True if every brace pairs up, False if there is no brace; None when some do not pair,
-    or a brace is escaped (then the token scanner decides brace by brace)."""
-    if "{" not in text and "}" not in text:
-        return False
-    if "\\{" in text or "\\}" in text:
-        return None
-    rest, n = text, 1
-    while n:
-        rest, n = _INNERMOST_GROUP.subn("", rest)
-    if "{" not in rest and "}" not in rest:
-        return True
-    return None
 
 
 def _to_bibtex_tokens(text: str, ascii_only: bool, protect: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..errors import Problem
-from ..model import Origin, Paper, Person
+from ..model import Origin, Paper, Person, Venue
 from ..text import to_bibtex, untexable
 from . import KEY_PLACEHOLDER, Rendered, WriteOptions
 
@@ -56,6 +56,7 @@ class Writer:
         self._first_untexable: Origin | None = None
         self._first = not options.appending
         self.jabref_group = options.jabref_group
+        self._venues: dict[Venue, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
 
     def begin(self) -> str:
         return ""
@@ -75,43 +76,48 @@ class Writer:
 
     def fields(self, paper: Paper) -> list[tuple[str, str]]:
         """(name, BibTeX value) in the order written; empty values are left out."""
-        venue = paper.venue
         a = self.ascii_only
-        authors = " and ".join(bibtex_name(p, a) for p in paper.authors)
-        container = "journal" if venue.is_journal else "booktitle"
-        # biblatex's data model has no issn on @inproceedings (biber --validate-datamodel warns):
-        # there it is the series' ISSN, which the series field already names.
-        issn = venue.issn if venue.is_journal or not self.biblatex else ""
+        authors = " and ".join([bibtex_name(p, a) for p in paper.authors])
+        before, after = self._venue_rows(paper.venue)
         rows = [
             ("author", authors),
             ("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
-            (container, _value(venue.container_title, a)),
-        ]
-        if self.biblatex and not venue.is_journal and venue.short:
-            rows.append(("eventtitle", _value(venue.event_title, a)))
-        rows += [
-            ("volume", _value(venue.volume, a)),
-            ("series", _value(venue.series, a)),
+            *before,
             ("date" if self.biblatex else "year", str(paper.year or "")),
-            ("publisher", _value(venue.publisher, a)),
-            ("issn", _value(issn, a)),
+            *after,
             ("abstract", to_bibtex(paper.abstract, ascii_only=a)),
             ("keywords", _value(", ".join(paper.keywords), a)),
         ]
         return [(name, value) for name, value in rows if value]
+
+    def _venue_rows(self, venue: Venue) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The venue's fields before the year and after it, encoded once per venue: every
+        paper of a listing has the same."""
+        rows = self._venues.get(venue)
+        if rows is None:
+            a = self.ascii_only
+            container = "journal" if venue.is_journal else "booktitle"
+            # biblatex's data model has no issn on @inproceedings (biber
+            # --validate-datamodel warns): there it is the series' ISSN, which the series
+            # field already names.
+            issn = venue.issn if venue.is_journal or not self.biblatex else ""
+            before = [(container, _value(venue.container_title, a))]
+            if self.biblatex and not venue.is_journal and venue.short:
+                before.append(("eventtitle", _value(venue.event_title, a)))
+            before += [("volume", _value(venue.volume, a)), ("series", _value(venue.series, a))]
+            after = [("publisher", _value(venue.publisher, a)), ("issn", _value(issn, a))]
+            rows = self._venues[venue] = (before, after)
+        return rows
 
     def entry(self, paper: Paper) -> str:
         return self.place(self.render(paper), paper.origin)
 
     def render(self, paper: Paper) -> Rendered:
         """The entry without the blank line before it, and its characters with no TeX form."""
-        fields = self.fields(paper)
-        chars: frozenset[str] = (
-            frozenset().union(*(untexable(v) for _, v in fields)) if self.ascii_only else _NONE
-        )
+        body = "".join([f"{INDENT}{name} = {{{value}}},\n" for name, value in self.fields(paper)])
+        chars = frozenset(untexable(body)) if self.ascii_only and not body.isascii() else _NONE
         if self.jabref_group:  # as given: JabRef compares the name, it does not decode TeX
-            fields = [*fields, ("groups", self.jabref_group)]
-        body = "".join(f"{INDENT}{name} = {{{value}}},\n" for name, value in fields)
+            body += f"{INDENT}groups = {{{self.jabref_group}}},\n"
         return f"@{paper.venue.entry_type}{{{paper.key},\n{body}}}\n", chars
 
     def place(self, rendered: Rendered, origin: Origin) -> str:
