@@ -63,13 +63,25 @@ def strip_tags(title: str) -> str:
     """``Title [PDF5] [Copy] [Kimi8]`` -> ``Title``."""
     tags: list[tuple[int, str]] = []
     end = len(title)
-    while m := TAG.search(title, 0, end):
+    while m := _last_tag(title, end):
         tags.append((m.start(), m.group("name").strip().lower()))
         end = m.start()
     for start, name in reversed(tags):  # leftmost first
         if name in KNOWN_TAGS:
             return title[:start].rstrip()
     return title.rstrip()
+
+
+def _last_tag(title: str, end: int) -> re.Match[str] | None:
+    """``TAG.search(title, 0, end)``, found from the end: a search from the start would try
+    every bracket and space of the title before reaching the tags at its end."""
+    close = len(title[:end].rstrip())
+    if not close or title[close - 1] != "]":
+        return None
+    bracket = title.rfind("[", 0, close)
+    if bracket < 0:
+        return None
+    return TAG.match(title, len(title[:bracket].rstrip()), end)
 
 
 def parse_header(text: str, origin: Origin) -> Header | None:
