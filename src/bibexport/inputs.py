@@ -59,7 +59,7 @@ def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
             raise InputError(f"not a text file (NUL byte at offset {offset})", name, 1)
         rest: BinaryIO = io.BufferedReader(_Chain(head, stream), 1 << 16)
         if encoding is None or codecs.lookup(encoding).name == "utf-8":
-            yield from _utf8_lines(rest, name)
+            yield from utf8_lines(rest, name)
         else:
             yield from _decoded_lines(rest, name, encoding)
     except LookupError:
@@ -69,10 +69,12 @@ def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
             stream.close()
 
 
-def _utf8_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
+def utf8_lines(
+    stream: BinaryIO, name: str, number: int = 0, offset: int = 0
+) -> Iterator[tuple[int, str]]:
     """Lines decoded a megabyte at a time; a block that fails is read again line by line,
-    which finds the line and byte of the fault."""
-    number, offset = 0, 0
+    which finds the line and byte of the fault. ``number`` and ``offset`` say where in its
+    file the stream starts (lines before it, and bytes), for a listing read in parts."""
     while block := stream.readlines(1 << 20):
         data = b"".join(block)
         if number == 0 and data.startswith(codecs.BOM_UTF8):

@@ -6,12 +6,16 @@ else, so a listing of any size costs the memory of one paper.
 
 from __future__ import annotations
 
+import codecs
+import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from ..errors import InputError, Problem
-from ..inputs import display_name, read_lines
+from ..inputs import STDIN, display_name, open_input, read_lines, utf8_lines
 from ..model import Origin
 from ..text import collapse_space
 
@@ -97,6 +101,124 @@ def parse_header(text: str, origin: Origin) -> Header | None:
     )
 
 
+def out_of_order(number: int, previous: int, source: str, line: int) -> Problem:
+    return Problem(f"paper #{number} follows #{previous}: numbering out of order", source, line)
+
+
+def _total(m: re.Match[str]) -> int:
+    return int(re.sub(r"\D", "", m.group("total")))
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Some papers of a listing, as bytes, for a worker process to read (:func:`split_listing`)."""
+
+    path: str
+    data: bytes
+    line: int  # the number of its first line in the file
+    offset: int  # the file offset of its first byte
+    first: bool  # it holds the listing's first paper
+    header: Header | None
+
+
+# About this many bytes per part: a few hundred papers.
+PART_BYTES = 1 << 18
+_BLOCK = 1 << 20
+# A line that starts a paper whatever the lines before it are (see _entries): "#N", a title,
+# and one of the site's tags at its end. Parts are cut only before such lines, so each part
+# reads as the whole file would read those lines.
+_BOUNDARY = re.compile(rb"^#[0-9]+ [^\n]*\[[A-Za-z][A-Za-z ]*[0-9]*\][ \t\r]*$", re.M)
+
+
+def split_listing(path: str, size: int = PART_BYTES) -> tuple[ListingReader, Iterator[Part]] | None:
+    """A listing file's head read (a reader with its header and total), and the rest cut into
+    parts of about ``size`` bytes that each start with a paper, for worker processes.
+
+    None, with nothing read for good, when the file is not plain UTF-8 (another encoding, a
+    NUL byte, an error in its head) or no paper starts in its first megabyte: the reader of
+    the whole file then reads it, and says what is wrong with it, as it always did.
+    """
+    if path == STDIN or not os.path.isfile(path):
+        return None
+    stream = open_input(path)
+    try:
+        found = _read_head(path, stream.read(_BLOCK))
+    except BaseException:
+        stream.close()
+        raise
+    if found is None:
+        stream.close()
+        return None
+    reader, rest, line, offset = found
+    return reader, _parts(stream, reader, rest, line, offset, size)
+
+
+def _read_head(path: str, block: bytes) -> tuple[ListingReader, bytes, int, int] | None:
+    """What :meth:`ListingReader._entries` does with the lines before the first paper: the
+    reader, the bytes from the first paper's line on, and that line's number and offset."""
+    if not block or block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if b"\x00" in block[:8192]:
+        return None
+    reader = ListingReader(path)
+    seen_content = False
+    pos, number = 0, 0
+    while (end := block.find(b"\n", pos)) >= 0:
+        number += 1
+        raw_bytes = block[pos:end]
+        if number == 1 and raw_bytes.startswith(codecs.BOM_UTF8):
+            raw_bytes = raw_bytes[len(codecs.BOM_UTF8) :]
+        try:
+            raw = raw_bytes.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in raw:
+            return None
+        line = collapse_space(raw)
+        if not seen_content and line:
+            seen_content = True
+            if not PAPER.match(line):
+                reader.header = parse_header(line, Origin(reader.source, number))
+                if reader.header is None:
+                    return None
+                line = ""
+        if m := TOTAL.match(line):
+            reader.total = _total(m)
+        elif line[:1] == "#" and PAPER.match(line):
+            return reader, block[pos:], number, pos
+        elif line:
+            return None
+        pos = end + 1
+    return None
+
+
+def _parts(
+    stream: BinaryIO, reader: ListingReader, buf: bytes, line: int, offset: int, size: int
+) -> Iterator[Part]:
+    first = True
+    scanned = 0  # where to look for a cut from: lines before it were looked at already
+    try:
+        while buf:
+            m = _BOUNDARY.search(buf, max(size, scanned)) if len(buf) > size else None
+            if m is None:
+                more = stream.read(_BLOCK)
+                if more:
+                    scanned = buf.rfind(b"\n") + 1  # the last line may have been cut short
+                    buf += more
+                    continue
+                cut = len(buf)
+            else:
+                cut = m.start()
+            data, buf = buf[:cut], buf[cut:]
+            yield Part(reader.path, data, line, offset, first, reader.header)
+            line += data.count(b"\n")
+            offset += cut
+            first = False
+            scanned = 0
+    finally:
+        stream.close()
+
+
 class ListingReader:
     """Reads one listing file. ``header`` is set once the first paper is reached."""
 
@@ -109,16 +231,34 @@ class ListingReader:
         self.count = 0
         self.chars_read = 0  # for a progress line; characters, close enough to bytes
         self.problems: list[Problem] = []
+        self._part: Part | None = None
+
+    @classmethod
+    def for_part(cls, part: Part) -> ListingReader:
+        """A reader of one part of a listing (see :func:`split_listing`), as the whole file's
+        reader would read those lines."""
+        reader = cls(part.path)
+        reader.header = part.header
+        reader._part = part
+        return reader
 
     def warn(self, message: str, line: int | None) -> None:
         self.problems.append(Problem(message, self.source, line))
 
     def entries(self) -> Iterator[ListingEntry]:
-        lines = read_lines(self.path, self.encoding)
+        part = self._part
+        if part is None:
+            return self._entries(read_lines(self.path, self.encoding), 0, False)
+        lines = utf8_lines(io.BytesIO(part.data), self.source, part.line - 1, part.offset)
+        # The first paper of a part after the first follows one this reader never saw: the
+        # caller checks their order (previous None).
+        return self._entries(lines, 0 if part.first else None, True)
+
+    def _entries(
+        self, lines: Iterator[tuple[int, str]], previous_number: int | None, seen_content: bool
+    ) -> Iterator[ListingEntry]:
         current: ListingEntry | None = None
         pending: list[tuple[int, str]] = []  # a "#N ..." line waiting for proof it is a paper
-        previous_number = 0
-        seen_content = False
         for number, raw in lines:
             self.chars_read += len(raw) + 1
             line = collapse_space(raw)
@@ -150,7 +290,7 @@ class ListingReader:
                         )
                     continue
             if current is None and (m := TOTAL.match(line)):
-                self.total = int(re.sub(r"\D", "", m.group("total")))
+                self.total = _total(m)
                 continue
             if line[:1] == "#" and PAPER.match(line):
                 if current is None or TAG.search(line):
@@ -194,12 +334,12 @@ class ListingReader:
                 self.header.origin.line if self.header else 1,
             )
 
-    def _start(self, number: int, line: str, previous: int) -> ListingEntry:
+    def _start(self, number: int, line: str, previous: int | None) -> ListingEntry:
         m = PAPER.match(line)
         assert m is not None
         n = int(m.group("number"))
-        if n <= previous:
-            self.warn(f"paper #{n} follows #{previous}: numbering out of order", number)
+        if previous is not None and n <= previous:
+            self.problems.append(out_of_order(n, previous, self.source, number))
         return ListingEntry(
             number=n, title=strip_tags(m.group("title")), origin=Origin(self.source, number)
         )
