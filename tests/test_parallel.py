@@ -22,6 +22,7 @@ import pytest
 from bibexport import parallel
 from bibexport.errors import InputError
 from bibexport.formats import FORMATS, KEY_PLACEHOLDER, WriteOptions, get_format
+from bibexport.formats import listing as listing_module
 from bibexport.normalise import VenueOverride
 from bibexport.pipeline import Options, Summary, Target, _jobs, convert
 from bibexport.selection import Selection
@@ -64,12 +65,15 @@ def run(
     outputs: list[tuple[Path, str]],
     options: Options = DEFAULT,
     existing: dict[Path, bytes] | None = None,
+    part_bytes: int = 700,
 ) -> tuple[list[bytes | None], list[str], Summary]:
     """One conversion, with or without workers: the outputs' bytes, the warnings as reported
     (in order), and the summary."""
     monkeypatch.setenv("BIBEXPORT_JOBS", "2" if workers else "1")
     monkeypatch.setenv("BIBEXPORT_PARALLEL_BYTES", "0")
     monkeypatch.setattr(parallel, "BATCH", 7)  # many batches, even from a small listing
+    # and many parts (a few papers each) when the workers read the listing file themselves
+    monkeypatch.setattr(listing_module, "PART_BYTES", part_bytes)
     for path in [p for p, _ in outputs]:
         path.unlink(missing_ok=True)
     for path, data in (existing or {}).items():
@@ -315,12 +319,17 @@ def test_jobs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 INTERRUPTED = """
 import os, sys, time
 from bibexport import parallel
-real = parallel._work
-def slow(work):
+def mark():
     open(os.path.join(sys.argv[1], f"worker.{os.getpid()}"), "w").close()
     time.sleep(0.05)
+real, real_part = parallel._work, parallel._work_part
+def slow(work):  # a batch of entries (a selection, stdin)
+    mark()
     return real(work)
-parallel._work = slow
+def slow_part(work):  # a part of a listing file
+    mark()
+    return real_part(work)
+parallel._work, parallel._work_part = slow, slow_part
 from bibexport.cli import main
 main(prog_name="bibexport", args=[sys.argv[2], "-o", sys.argv[3], "--overwrite", "-q"])
 """
@@ -397,3 +406,36 @@ def test_no_workers_to_be_had(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     alone = run(monkeypatch, False, [EXAMPLE], outputs_in(tmp_path))
     monkeypatch.setattr(parallel.Workers, "__init__", refuse)
     assert run(monkeypatch, True, [EXAMPLE], outputs_in(tmp_path))[:2] == alone[:2]
+
+
+def test_warnings_across_parts_are_as_one_process_gives_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Workers read a listing file in parts: numbering out of order where one part ends and
+    the next begins, papers without authors or title, a "#N" line inside an abstract and a
+    Total the listing falls short of are reported as one process reports them, in order."""
+    numbers = [1, 2, 3, 3, 5, 4, 7, 8, 8, 1, 11, 12, 13, 14, 15, 2, 17, 18, 19, 20]
+    lines = ["ICLR.2023 - Poster", "Total: 1,000", ""]
+    for i, n in enumerate(numbers):
+        lines.append(f"#{n} Paper number {i} on Graph Learning [PDF] [Copy] [Kimi]")
+        lines.append("")
+        if i % 4 != 1:
+            lines.append(f"Authors: Ada Lovelace ; Alan Turing{i}")
+            lines.append("")
+        lines.append(f"An abstract for paper {i}; it is long enough to fill a line or two.")
+        if i % 5 == 2:
+            lines.append(f"#{n + 40} is a footnote, not a paper")
+            lines.append("and the abstract goes on.")
+        lines.append("")
+    listing = tmp_path / "parts.txt"
+    listing.write_text("\n".join(lines), encoding="utf-8")
+    for size in (1, 200, 700):
+        out = tmp_path / "out.bib"
+        alone = run(monkeypatch, False, [listing], [(out, "bibtex")])
+        shared = run(monkeypatch, True, [listing], [(out, "bibtex")], part_bytes=size)
+        assert shared[0] == alone[0]
+        assert shared[1] == alone[1]
+        assert shared[2].notes == alone[2].notes
+    assert any("follows #8: numbering out of order" in w for w in alone[1])
+    assert any("no 'Authors:' line" in w for w in alone[1])
+    assert any("20 of 1,000 papers" in n for n in alone[2].notes)

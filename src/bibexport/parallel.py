@@ -1,15 +1,18 @@
 """Normalising and rendering papers in worker processes, for listings of thousands of papers.
 
-Per paper, names and the output formats cost about twice what the rest does, and none of it
-depends on the papers before: worker processes do it, in batches, while the main process
-reads the listings, matches duplicates, assigns keys and writes, all in listing order, as it
-does alone (pipeline.py). Workers render each paper with :data:`KEY_PLACEHOLDER` as its key;
-the writer's ``with_key`` puts the real one in. The output is the same bytes either way.
+Per paper, reading, names and the output formats cost about twice what the rest does, and
+none of it depends on the papers before: worker processes do it, while the main process
+matches duplicates, assigns keys and writes, all in listing order, as it does alone
+(pipeline.py). A listing file is cut into parts that each start with a paper
+(listing.split_listing), and each worker reads its part itself; a listing from stdin, in
+another encoding, or with a ``--select``, is read by the main process and sent as entries.
+Workers render each paper with :data:`KEY_PLACEHOLDER` as its key; the writer's ``with_key``
+puts the real one in. The output is the same bytes either way, and so are the warnings.
 
 Workers are forked, so they start with the writers, the selection and the key maker as the
-main process has them, and nothing but listing entries and results crosses between the
-processes. Only a few batches are in flight at a time, so that a big listing is never held in
-memory whole.
+main process has them, and nothing but parts of listings (or entries) and results crosses
+between the processes. Only a few batches are in flight at a time, so that a big listing is
+never held in memory whole.
 """
 
 from __future__ import annotations
@@ -17,19 +20,22 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
+from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .dedup import paper_fingerprint_parts
 from .errors import BibexportError
 from .formats import KEY_PLACEHOLDER, Rendered, Writer
+from .formats.listing import Part
 from .normalise import normalise
 
 if TYPE_CHECKING:
-    from .formats.listing import ListingEntry
+    from .errors import Problem
+    from .formats.listing import ListingEntry, ListingReader
     from .keys import KeyAssigner
     from .model import Paper, Venue
     from .selection import ListingFilter, Selection
@@ -44,13 +50,21 @@ Parts = tuple[str, tuple[str, ...], int | None]
 Prepared = str | tuple[str, list[str]]  # KeyAssigner.prepare
 # Per paper, what the main process needs: the paper with no authors, abstract or keywords
 # (the texts hold them; nothing else reads them), its fingerprint parts, what its key is made
-# of, and its text per writer.
-Done = tuple["Paper", Parts, Prepared, list[Rendered]]
+# of, its text per writer, and the listing's warnings about it (when a worker read it).
+Done = tuple["Paper", Parts, Prepared, list[Rendered], "list[Problem]"]
 # Listing entries and results cross as tuples of str and int, which pickle in C: pickling
 # the dataclasses (Paper, Person, ListingEntry) cost the main process more than they saved.
 Sent = tuple[int, str, int, "list[str] | None", list[str]]  # number, title, line, authors, abstract
 Returned = tuple[str, "int | None", int, Parts, Prepared, list[Rendered]]
 Batch = tuple["Venue", str, str, list[Sent]]  # venue, track, source and entries
+# Or a part of a listing file, which the worker reads itself (listing.split_listing): the main
+# process then neither reads those papers nor sends them.
+PartWork = tuple["Venue", str, "Part"]
+FromPart = tuple[Returned, "list[Problem]"]
+# What the main process gives: a listing's entry, or a part for a worker to read, with its
+# venue and track, and the filter its papers must pass (an entry) or the reader of the
+# listing's head, which counts the papers the workers read (a part).
+Item = tuple["ListingEntry | Part", "Venue", str, "ListingFilter | ListingReader | None"]
 
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 
@@ -110,74 +124,107 @@ class Workers:
         for process in processes:
             process.join()
 
-    def papers(
-        self, entries: Iterator[tuple[ListingEntry, Venue, str, ListingFilter | None]]
-    ) -> Iterator[Done]:
-        """The papers of ``entries`` that their filter keeps, in order."""
-        pending: deque[tuple[Future[list[Returned | None]], Batch, ListingFilter | None]]
-        pending = deque()
+    def papers(self, items: Iterator[Item]) -> Iterator[Done]:
+        """The papers of ``items`` that their filter keeps, in order."""
+        pending: deque[tuple[Future[Any], Callable[[Any], Iterator[Done]]]] = deque()
         batch: list[Sent] = []
         current: tuple[Venue, str, str, ListingFilter | None] | None = None
 
         def send() -> None:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
-            if self.forked:
-                future = self.pool.submit(_work, work)
-            else:
-                # The first submit forks the workers. Until a worker has set its own signal
-                # handling (_start), Ctrl-C or SIGTERM would run the CLI's handler in it and
-                # print a traceback: held back until then (in this process, until the forks
-                # are done).
-                mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-                try:
-                    future = self.pool.submit(_work, work)
-                finally:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-                self.forked = True
-            pending.append((future, work, current[3]))
+            keep = current[3]
+            pending.append((self._submit(_work, work), partial(_results, work, keep)))
             batch.clear()
 
-        for entry, venue, track, keep in entries:
-            if current is None or current[0] is not venue or current[3] is not keep:
+        for item, venue, track, keep in items:
+            if isinstance(item, Part):
                 if batch:
                     send()
-                current = (venue, track, entry.origin.source, keep)
-            batch.append(
-                (entry.number, entry.title, entry.origin.line, entry.authors, entry.abstract_lines)
-            )
-            if len(batch) >= BATCH:
+                current = None
+                head = cast("ListingReader", keep)
+                future = self._submit(_work_part, (venue, track, item))
+                pending.append((future, partial(_part_results, venue, track, item, head)))
+            else:
+                wanted = cast("ListingFilter | None", keep)
+                if current is None or current[0] is not venue or current[3] is not wanted:
+                    if batch:
+                        send()
+                    current = (venue, track, item.origin.source, wanted)
+                batch.append(
+                    (item.number, item.title, item.origin.line, item.authors, item.abstract_lines)
+                )
+                if len(batch) < BATCH:
+                    continue
                 send()
-                while len(pending) > self.limit:
-                    yield from _results(*pending.popleft())
+            while len(pending) > self.limit:
+                future, results = pending.popleft()
+                yield from results(_outcome(future))
         if batch:
             send()
         while pending:
-            yield from _results(*pending.popleft())
+            future, results = pending.popleft()
+            yield from results(_outcome(future))
+
+    def _submit(self, function: Callable[[Any], Any], work: object) -> Future[Any]:
+        if self.forked:
+            return self.pool.submit(function, work)
+        # The first submit forks the workers. Until a worker has set its own signal handling
+        # (_start), Ctrl-C or SIGTERM would run the CLI's handler in it and print a
+        # traceback: held back until then (in this process, until the forks are done).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            future = self.pool.submit(function, work)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        self.forked = True
+        return future
 
 
-def _results(
-    future: Future[list[Returned | None]], work: Batch, keep: ListingFilter | None
-) -> Iterator[Done]:
-    """One batch's papers, once its worker is done; a worker's error is raised here."""
+def _outcome(future: Future[Any]) -> Any:
+    """A batch's results, once its worker is done; a worker's error is raised here."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .model import Origin, Paper
-
     try:
-        results = future.result()
+        return future.result()
     except BrokenProcessPool:
         raise WorkerError(
             "a worker process ended unexpectedly (killed, or out of memory?); nothing was "
             "written. BIBEXPORT_JOBS=1 converts without workers"
         ) from None
+
+
+def _results(
+    work: Batch, keep: ListingFilter | None, results: list[Returned | None]
+) -> Iterator[Done]:
+    """One batch's papers, those the filter keeps."""
+    from .model import Origin, Paper
+
     venue, track, source, _ = work
     for done in results:
         if keep is None or keep.count(done is not None):
             assert done is not None
             title, number, line, parts, prepared, rendered = done
             paper = Paper(title, (), venue, Origin(source, line), number=number, track=track)
-            yield paper, parts, prepared, rendered
+            yield paper, parts, prepared, rendered, []
+
+
+def _part_results(
+    venue: Venue, track: str, part: Part, head: ListingReader, results: list[FromPart]
+) -> Iterator[Done]:
+    """One part's papers, with the warnings the reader gave; the numbering is checked across
+    parts here, as the reader of the whole file checks it from one paper to the next."""
+    from .formats.listing import out_of_order
+    from .model import Origin, Paper
+
+    head.count += len(results)
+    for i, ((title, number, line, parts, prepared, rendered), problems) in enumerate(results):
+        assert number is not None
+        if i == 0 and not part.first and number <= head.last_number:
+            problems.insert(0, out_of_order(number, head.last_number, head.source, line))
+        head.last_number = number
+        paper = Paper(title, (), venue, Origin(head.source, line), number=number, track=track)
+        yield paper, parts, prepared, rendered, problems
 
 
 class WorkerError(BibexportError):
@@ -211,16 +258,33 @@ def _work(work: Batch) -> list[Returned | None]:
     from .model import Origin
 
     venue, track, source, entries = work
-    assert _keys is not None
-    out: list[Returned | None] = []
-    for number, title, line, authors, abstract in entries:
-        entry = ListingEntry(number, title, Origin(source, line), authors, abstract)
-        paper = normalise(entry, venue, track)
-        if _selection is not None and not _selection.keeps_text(paper):
-            out.append(None)
-            continue
-        keyed = replace(paper, key=KEY_PLACEHOLDER)
-        rendered = [writer.render(keyed) for writer in _writers]
-        parts = paper_fingerprint_parts(paper)
-        out.append((paper.title, paper.number, line, parts, _keys.prepare(paper), rendered))
+    return [
+        _paper(ListingEntry(number, title, Origin(source, line), authors, abstract), venue, track)
+        for number, title, line, authors, abstract in entries
+    ]
+
+
+def _work_part(work: PartWork) -> list[FromPart]:
+    """A part of a listing file, read here -> per paper, what :func:`_part_results` needs."""
+    from .formats.listing import ListingReader
+
+    venue, track, part = work
+    reader = ListingReader.for_part(part)
+    out: list[FromPart] = []
+    for entry in reader.entries():
+        done = _paper(entry, venue, track)
+        assert done is not None  # parts are read only when there is no selection
+        out.append((done, reader.problems[:]))
+        reader.problems.clear()
     return out
+
+
+def _paper(entry: ListingEntry, venue: Venue, track: str) -> Returned | None:
+    assert _keys is not None
+    paper = normalise(entry, venue, track)
+    if _selection is not None and not _selection.keeps_text(paper):
+        return None
+    keyed = replace(paper, key=KEY_PLACEHOLDER)
+    rendered = [writer.render(keyed) for writer in _writers]
+    parts = paper_fingerprint_parts(paper)
+    return (paper.title, paper.number, entry.origin.line, parts, _keys.prepare(paper), rendered)

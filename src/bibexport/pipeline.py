@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .append import Existing, folder_lock, read_existing
 from .errors import InputError, Problem
 from .formats import Format, Rendered, WriteOptions, Writer, get_format
-from .formats.listing import ListingEntry, ListingReader
+from .formats.listing import ListingEntry, ListingReader, split_listing
 from .keys import AUTO, ConventionVotes, KeyAssigner, KeyPatternError, get_preset
 from .model import Origin, Paper, Venue
 from .normalise import VenueOverride, normalise, resolve_venue
@@ -25,7 +25,7 @@ from .output import STDOUT, AtomicOutput, resolve_target
 
 if TYPE_CHECKING:
     from .dedup import Index
-    from .parallel import Workers
+    from .parallel import Item, Workers
     from .selection import ListingFilter, Selection
     from .venues import VenueSpec
 
@@ -108,11 +108,14 @@ def read_entries(
     summary: Summary,
     filters: list[ListingFilter],
     tick: Tick | None = None,
+    readers: list[ListingReader] | None = None,
 ) -> Iterator[tuple[ListingEntry, Venue, str, ListingFilter | None]]:
     """The listings' entries with what normalising them needs (venue, track), and the filter
     their normalised papers must pass (``--match``, ``--author``); those ``--select`` leaves out
     are not yielded. Warnings are reported as the entries are read; each listing's filter is
     appended to ``filters``, for :func:`check_selection` once every paper was filtered.
+    Each listing's reader goes into ``readers`` if given, for :func:`count_notes`; if not, its
+    note is added to the summary once it is read.
     """
     selection = options.selection
     if selection is not None:
@@ -147,11 +150,54 @@ def read_entries(
             filters.append(keep)
         for problem in reader.problems:
             report(problem)
+        if readers is not None:
+            readers.append(reader)
+        else:
+            count_notes([reader], summary)
+
+
+def count_notes(readers: Sequence[ListingReader], summary: Summary) -> None:
+    """A note for each listing that holds fewer papers than its ``Total:`` line says."""
+    for reader in readers:
         if reader.total is not None and reader.count < reader.total:
             summary.notes.append(
                 f"{reader.source}: {reader.count} of {reader.total:,} papers "
                 "(a copied listing holds the papers the page had loaded)"
             )
+
+
+def read_parts(
+    listings: Sequence[str],
+    options: Options,
+    report: Report,
+    summary: Summary,
+    readers: list[ListingReader],
+    tick: Tick | None = None,
+) -> Iterator[Item]:
+    """:func:`read_entries` for worker processes, when nothing is selected: a listing file
+    they can read themselves comes as parts of it (listing.split_listing), so that this
+    process neither reads nor sends those papers; any other (stdin, another encoding) comes
+    as its entries. Each listing's reader goes into ``readers``, for :func:`count_notes` once
+    the workers' papers are all in."""
+    before = 0
+    for path in listings:
+        found = split_listing(path) if options.encoding is None else None
+        if found is None:
+            yield from read_entries([path], options, report, summary, [], tick, readers)
+            continue
+        head, parts = found
+        venue, problems = resolve_venue(head.header, options.venue, head.source, options.venues)
+        for problem in problems:
+            report(problem)
+        track = head.header.track if head.header else ""
+        readers.append(head)
+        end = 0
+        for part in parts:
+            end = part.offset + len(part.data)
+            if tick is not None:
+                tick(summary.papers, before + end)
+            yield part, venue, track, head
+        before += end
 
 
 def check_selection(options: Options, filters: Sequence[ListingFilter]) -> None:
@@ -434,10 +480,18 @@ def _run(
         if workers is not None:
             with workers:
                 filters: list[ListingFilter] = []
-                entries = read_entries(listings, options, collect, summary, filters, tick)
-                for paper, parts, prepared, rendered in workers.papers(entries):
+                readers: list[ListingReader] = []
+                items: Iterator[Item] = (
+                    read_parts(listings, options, collect, summary, readers, tick)
+                    if options.selection is None
+                    else read_entries(listings, options, collect, summary, filters, tick, readers)
+                )
+                for paper, parts, prepared, rendered, problems in workers.papers(items):
+                    for problem in problems:
+                        collect(problem)
                     add(paper, parts, prepared, rendered)
                 check_selection(options, filters)
+                count_notes(readers, summary)
         else:
             for paper in read_papers(listings, options, collect, summary, tick):
                 add(paper, paper_fingerprint_parts(paper))

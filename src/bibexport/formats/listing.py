@@ -130,9 +130,12 @@ _BLOCK = 1 << 20
 _BOUNDARY = re.compile(rb"^#[0-9]+ [^\n]*\[[A-Za-z][A-Za-z ]*[0-9]*\][ \t\r]*$", re.M)
 
 
-def split_listing(path: str, size: int = PART_BYTES) -> tuple[ListingReader, Iterator[Part]] | None:
+def split_listing(
+    path: str, size: int | None = None
+) -> tuple[ListingReader, Iterator[Part]] | None:
     """A listing file's head read (a reader with its header and total), and the rest cut into
-    parts of about ``size`` bytes that each start with a paper, for worker processes.
+    parts of about ``size`` bytes (:data:`PART_BYTES`) that each start with a paper, for
+    worker processes.
 
     None, with nothing read for good, when the file is not plain UTF-8 (another encoding, a
     NUL byte, an error in its head) or no paper starts in its first megabyte: the reader of
@@ -150,7 +153,7 @@ def split_listing(path: str, size: int = PART_BYTES) -> tuple[ListingReader, Ite
         stream.close()
         return None
     reader, rest, line, offset = found
-    return reader, _parts(stream, reader, rest, line, offset, size)
+    return reader, _parts(stream, reader, rest, line, offset, size or PART_BYTES)
 
 
 def _read_head(path: str, block: bytes) -> tuple[ListingReader, bytes, int, int] | None:
@@ -231,6 +234,9 @@ class ListingReader:
         self.count = 0
         self.chars_read = 0  # for a progress line; characters, close enough to bytes
         self.problems: list[Problem] = []
+        # For a listing read in parts (split_listing): the number of the last paper the
+        # workers read, as the main process learns it, and their papers in ``count``.
+        self.last_number = 0
         self._part: Part | None = None
 
     @classmethod
