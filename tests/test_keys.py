@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from bibexport.keys import KeyAssigner, KeyPatternError, collision_suffix, scholar_key
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from unidecode import unidecode
+
+from bibexport import keys
+from bibexport.keys import KeyAssigner, KeyPatternError, collision_suffix, scholar_key, with_key
 from bibexport.model import Origin, Paper, Person, Venue
+from bibexport.text import strip_invisible
 
 VENUE = Venue(short="ICLR", year=2023, container_title="X")
 
@@ -122,3 +129,31 @@ def test_key_patterns(pattern: str, families: tuple[str, ...], key: str) -> None
 def test_bad_patterns_are_errors(pattern: str, message: str) -> None:
     with pytest.raises(KeyPatternError, match=message.replace("[", r"\[").replace("]", r"\]")):
         KeyAssigner(pattern)
+
+
+def test_with_key_is_replace() -> None:
+    p = Paper(
+        title="T",
+        authors=(Person(given="A", family="B"),),
+        venue=VENUE,
+        origin=Origin("t", 3),
+        abstract="abstract",
+        number=7,
+        track="Oral",
+        key="old",
+        keywords=("k",),
+    )
+    assert with_key(p, "new") == replace(p, key="new")
+    assert with_key(p, "new") is not p and p.key == "old"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("aZ 9-ßüøıłαβ中文Æ\u00e9\u0301\u200b{}\\$é")))
+def test_folding_only_the_runs_that_are_not_ascii_is_unidecode(text: str) -> None:
+    """fold and title_words give unidecode's answer though it sees only the non-ASCII runs."""
+    assert keys._to_ascii(text) == unidecode(text)
+    plain = strip_invisible(text)
+    folded = "".join(keys._ALNUM.findall(unidecode(keys._TEX_COMMAND.sub("", plain))))
+    assert keys.fold(text) == keys._fold_name(text) == folded
+    words = keys._ALNUM.findall(unidecode(keys._TEX_COMMAND.sub(" ", plain)))
+    assert keys.title_words(text) == words
