@@ -15,6 +15,7 @@ from bibexport.dedup import (
     Match,
     one_word_apart,
     paper_fingerprint_parts,
+    paper_match_parts,
     record_for_paper,
     title_fingerprint,
     title_words,
@@ -46,6 +47,8 @@ def paper(title: str, authors: str, year: int | None, venue: str = "ICLR") -> Pa
 def lookup(index: Index, p: Paper, ids: tuple[str, ...] = ()) -> tuple[str, str, bool] | None:
     title, families, year = paper_fingerprint_parts(p)
     found = index.match(title, families, year, ids)
+    if not ids:  # the pipeline's way, by parts computed once per paper: the same answer
+        assert index.match_parts(paper_match_parts(p)) == found
     return None if found is None else (found.record.key, found.reason, found.certain)
 
 
@@ -263,10 +266,68 @@ def test_papers_listed_twice_are_caught_with_add() -> None:
     assert lookup(index, again) == ("", "same title and first author", True)
 
 
+def test_papers_listed_twice_are_caught_with_add_paper() -> None:
+    """add_paper, by the parts matching computed, indexes a paper as add(record_for_paper)."""
+    first = paper("Neural Ordinary Differential Equations: A Study", "Ricky Chen", 2018)
+    first = Paper(first.title, first.authors, first.venue, first.origin, key="chen2018neural")
+    by_record, by_parts = Index(), Index()
+    by_record.add(record_for_paper(first))
+    by_parts.add_paper(first, paper_match_parts(first))
+    assert len(by_parts) == 1
+    for again in (
+        paper("NEURAL ORDINARY DIFFERENTIAL EQUATIONS: A Study", "Ricky Chen", 2018),
+        paper("Neural Ordinary Differential Equation: A Study", "Ricky Chen", 2018),
+        paper("Neural Ordinary Differential Equations", "Ricky Chen", 2018),
+    ):
+        found = by_parts.match_parts(paper_match_parts(again))
+        assert found is not None and found.record == record_for_paper(first)
+        assert found == by_record.match_parts(paper_match_parts(again))
+
+
 def test_paper_fingerprint_parts() -> None:
     p = paper("Using only $3$-$5$ {Images}", "Laurens van der Maaten ; OpenAI ; others", 2023)
     assert paper_fingerprint_parts(p) == ("Using only 3-5 Images", ("maaten", "openai"), 2023)
     assert title_fingerprint(p.title) == "usingonly35images"
+
+
+@pytest.mark.parametrize("n", range(7))
+def test_paper_match_parts(n: int) -> None:
+    """The lookups of a title of n words: its own _thirds keys are what add() indexes by."""
+    title = " ".join(["Short:", *(f"w{i}" for i in range(1, n))]) if n else ""
+    p = paper(title, "Ada Lovelace ; others", 2023)
+    text, families, year, fingerprint, look, own, short = paper_match_parts(p)
+    assert (text, families, year) == paper_fingerprint_parts(p)
+    title_words = dedup.words(text)
+    assert fingerprint == "".join(title_words)
+    sizes = [k for k in (n - 1, n, n + 1) if k >= dedup.NEAR_MIN_WORDS and n >= 4]
+    assert look == tuple(key for k in sizes for key in dedup._thirds(title_words, k))
+    assert own == (dedup._thirds(title_words, n) if n >= 4 else ())
+    assert short == ("short" if n >= 2 else "")
+
+
+def test_match_parts_decides_as_match() -> None:
+    """Papers listed twice, or nearly: the pipeline's path (paper_match_parts, match_parts,
+    add_paper) and the plain one (match, add(record_for_paper)) decide alike, paper by paper."""
+    rng = random.Random(3)
+    vocabulary = ["deep", "learning", "graph", "networks", "for", "the", "vision", "not", "2"]
+    people = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Kurt Van Gool", "Gool"]
+    plain, parts = Index(), Index()
+    decided = set()
+    for i in range(3000):
+        words = rng.choices(vocabulary, k=rng.randrange(1, 8))
+        if rng.random() < 0.2:
+            words.insert(rng.randrange(len(words) + 1), "model:")
+        authors = " ; ".join(rng.sample(people, rng.randrange(0, 3)))
+        year = rng.choice([2019, 2020, 2021, 2023, None])
+        p = paper(" ".join(words), authors, year)
+        p = Paper(p.title, p.authors, p.venue, Origin("listing.txt", i), key=f"k{i}")
+        found = plain.match(*paper_fingerprint_parts(p))
+        assert parts.match_parts(paper_match_parts(p)) == found
+        decided.add(None if found is None else found.reason)
+        if found is None or not found.certain:
+            plain.add(record_for_paper(p))
+            parts.add_paper(p, paper_match_parts(p))
+    assert len(decided) == 6  # new, and every reason but "preprint of" (no preprints here)
 
 
 @pytest.mark.parametrize(

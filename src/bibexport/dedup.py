@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from .model import Paper
-from .records import Record, fold_plain, ids_in_text, normalise_id
+from .records import Record, _new_record, fold_plain, ids_in_text, normalise_id
 from .text import plain_text
 
 # Reasons, as the user reads them after "already in the library as KEY:".
@@ -160,7 +160,7 @@ def paper_families(paper: Paper) -> tuple[str, ...]:
 
 
 def paper_fingerprint_parts(paper: Paper) -> tuple[str, tuple[str, ...], int | None]:
-    """What the pipeline keeps per paper to match it later: title, family names, year.
+    """What matching a paper starts from: its title, family names and year.
 
     The title is plain text rather than its fingerprint, because the possible-duplicate
     rules need its words and its colon; :meth:`Index.match` takes it as it is.
@@ -168,20 +168,68 @@ def paper_fingerprint_parts(paper: Paper) -> tuple[str, tuple[str, ...], int | N
     return plain_text(paper.title), paper_families(paper), paper.year
 
 
+# What the index needs of a paper to match it and to add it, computed once per paper (by a
+# worker process, when there are workers: the main process, which matches every paper in
+# turn, then only looks keys up). A plain tuple, so that it pickles in C.
+MatchParts = tuple[
+    str,  # the title, plain text (a Record's title)
+    tuple[str, ...],  # the authors' family names, folded (paper_families)
+    int | None,  # the year
+    str,  # the title's fingerprint; "" when it has no words (nothing to match)
+    tuple[int, ...],  # _thirds keys to look up: for sizes n - 1, n, n + 1 (of 4 words or more)
+    tuple[int, ...],  # _thirds keys to index the paper by: size n (a slice of those above)
+    str,  # the fingerprint of the title's part before its colon (_short), or ""
+]
+
+
+def match_parts_of(
+    title: str,
+    families: tuple[str, ...],
+    year: int | None,
+    title_words: tuple[str, ...] | None = None,
+) -> MatchParts:
+    """:data:`MatchParts` of a title (plain text), folded family names and a year.
+
+    The ``_thirds`` keys are ``hash()`` values: they hold only in processes that share this
+    one's hash seed (forked ones do, as parallel.py's workers are).
+    """
+    if title_words is None:
+        title_words = words(title)
+    if not title_words:
+        return title, families, year, "", (), (), ""
+    n = len(title_words)
+    look: tuple[int, ...] = ()
+    own: tuple[int, ...] = ()
+    # Titles of sizes n - 1, n and n + 1, as far as they have NEAR_MIN_WORDS: a title of
+    # fewer words is one word from none (one_word_apart), so it looks nothing up.
+    if n >= NEAR_MIN_WORDS:
+        own = _thirds(title_words, n)
+        look = own + _thirds(title_words, n + 1)
+        if n > NEAR_MIN_WORDS:
+            look = _thirds(title_words, n - 1) + look
+    short = ""
+    if ":" in title:
+        short = "".join(_short(title))
+    return title, families, year, "".join(title_words), look, own, short
+
+
+def paper_match_parts(paper: Paper) -> MatchParts:
+    """:data:`MatchParts` of a paper: for :meth:`Index.match_parts` and :meth:`Index.add_paper`."""
+    return match_parts_of(plain_text(paper.title), paper_families(paper), paper.year)
+
+
+_NO_IDS: frozenset[str] = frozenset()
+
+
 def record_for_paper(
-    paper: Paper, parts: tuple[str, tuple[str, ...], int | None] | None = None
+    paper: Paper, parts: tuple[str, tuple[str, ...], int | None] | MatchParts | None = None
 ) -> Record:
     """A paper as a Record, for :meth:`Index.add`: to find papers listed twice. ``parts`` are
-    its :func:`paper_fingerprint_parts`, when the caller has them already."""
-    title, families, year = parts or paper_fingerprint_parts(paper)
-    return Record(
-        key=paper.key,
-        entry_type=paper.venue.entry_type,
-        title=title,
-        families=families,
-        year=year,
-        ids=frozenset(),
-        origin=paper.origin,
+    its :func:`paper_fingerprint_parts` (or :func:`paper_match_parts`), when the caller has
+    them already."""
+    title, families, year = (parts or paper_fingerprint_parts(paper))[:3]
+    return _new_record(
+        paper.key, paper.venue.entry_type, title, families, year, _NO_IDS, paper.origin, False
     )
 
 
@@ -197,8 +245,9 @@ def _same_family(a: str, b: str) -> bool:
 class _Authors:
     """A paper's family names, prepared to be compared with many records' quickly."""
 
-    def __init__(self, families: Sequence[str]) -> None:
-        self.families = tuple(f for f in (family(name) for name in families) if f)
+    def __init__(self, families: tuple[str, ...]) -> None:
+        """``families`` folded by :func:`family`, none empty (as :func:`paper_families`)."""
+        self.families = families
         self.exact = frozenset(self.families)
         # Where one name starts or ends another, their first (or last) four letters agree.
         self.heads = frozenset(f[:4] for f in self.families if len(f) >= 4)
@@ -299,13 +348,12 @@ def _thirds(title_words: tuple[str, ...], n: int) -> tuple[int, int, int]:
 
 def _put(table: dict[T, Record | list[Record]], key: T, record: Record) -> None:
     """One record per key is the rule, so a list only where keys collide (less memory)."""
-    held = table.get(key)
-    if held is None:
-        table[key] = record
-    elif isinstance(held, list):
-        held.append(record)
-    else:
-        table[key] = [held, record]
+    held = table.setdefault(key, record)
+    if held is not record:
+        if isinstance(held, list):
+            held.append(record)
+        else:
+            table[key] = [held, record]
 
 
 def _get(table: dict[T, Record | list[Record]], key: T) -> Iterator[Record]:
@@ -355,17 +403,44 @@ class Index:
         ``title_words`` are ``words(record.title)`` when the caller has them (a cached library).
         """
         self._size += 1
-        for i in record.ids:
-            self._by_id.setdefault(i, record)
+        if record.ids:
+            for i in record.ids:
+                self._by_id.setdefault(i, record)
         title = words(record.title) if title_words is None else title_words
         if not title:
             return
-        _put(self._by_title, "".join(title), record)
-        if len(title) >= NEAR_MIN_WORDS:
-            for key in _thirds(title, len(title)):
-                _put(self._by_thirds, key, record)
-        if ":" in record.title and (short := _short(record.title)):
-            _put(self._by_short, "".join(short), record)
+        self._put(
+            record,
+            "".join(title),
+            _thirds(title, len(title)) if len(title) >= NEAR_MIN_WORDS else (),
+            "".join(_short(record.title)) if ":" in record.title else "",
+        )
+
+    def add_paper(self, paper: Paper, parts: MatchParts) -> None:
+        """Index a paper of this run (with its key) by its :func:`paper_match_parts`: as
+        ``add(record_for_paper(paper))``, with nothing computed again."""
+        title, families, year, fingerprint, _, own, short = parts
+        self._size += 1
+        if fingerprint:
+            kind, origin = paper.venue.entry_type, paper.origin
+            record = _new_record(paper.key, kind, title, families, year, _NO_IDS, origin, False)
+            self._put(record, fingerprint, own, short)
+
+    def _put(self, record: Record, fingerprint: str, thirds: tuple[int, ...], short: str) -> None:
+        """Index a record with words in its title, by their fingerprint, ``_thirds`` keys (of
+        its own size) and short title's fingerprint (or ""). :func:`_put`, inlined."""
+        by_title = self._by_title
+        held = by_title.setdefault(fingerprint, record)
+        if held is not record:
+            _put(by_title, fingerprint, record)
+        if thirds:
+            by_thirds = self._by_thirds
+            for key in thirds:
+                held = by_thirds.setdefault(key, record)
+                if held is not record:
+                    _put(by_thirds, key, record)
+        if short:
+            _put(self._by_short, short, record)
 
     def match(
         self,
@@ -384,28 +459,62 @@ class Index:
             record = self._by_id.get(i)
             if record is not None:
                 return Match(record, ID_REASONS[i.partition(":")[0]], True)
-        title_words = words(title)
-        if not title_words:
+        folded = tuple(f for f in (family(name) for name in families) if f)
+        return self.match_parts(match_parts_of(title, folded, year))
+
+    def match_parts(self, parts: MatchParts) -> Match | None:
+        """:meth:`match` for a paper with no identifiers, by its :func:`paper_match_parts`."""
+        title, families, year, fingerprint, look, _, short = parts
+        if not fingerprint:
             return None
-        ours = _Authors(families)
-        fingerprint = "".join(title_words)
-        best: tuple[int, Record, str] | None = None
-        apart: Record | None = None
-        for record in _get(self._by_title, fingerprint):
-            if not ours.shared(record.families):
-                continue
-            if not _years_close(record, year):
-                apart = apart or record
-                continue
-            reason = self._title_reason(record, ours)
-            rank = _TITLE_RANK[reason]
-            if best is None or rank < best[0]:
-                best = (rank, record, reason)
-        if best is not None:
-            return Match(best[1], best[2], True)
-        if apart is not None:
-            return Match(apart, SAME_TITLE_YEARS_APART, False)
-        return self._possible(title, title_words, ours, year)
+        ours: _Authors | None = None  # made only for a paper with candidates: most have none
+        held = self._by_title.get(fingerprint)
+        if held is not None:
+            ours = _Authors(families)
+            best: tuple[int, Record, str] | None = None
+            apart: Record | None = None
+            for record in held if isinstance(held, list) else (held,):
+                if not ours.shared(record.families):
+                    continue
+                if not _years_close(record, year):
+                    apart = apart or record
+                    continue
+                reason = self._title_reason(record, ours)
+                rank = _TITLE_RANK[reason]
+                if best is None or rank < best[0]:
+                    best = (rank, record, reason)
+            if best is not None:
+                return Match(best[1], best[2], True)
+            if apart is not None:
+                return Match(apart, SAME_TITLE_YEARS_APART, False)
+        # The possible duplicates. Most papers have none: one look at the tables says so.
+        by_thirds = self._by_thirds
+        if look and not by_thirds.keys().isdisjoint(look):
+            ours = ours or _Authors(families)
+            title_words = words(title)
+            for key in look:
+                for record in _get(by_thirds, key):
+                    if (
+                        _years_close(record, year)
+                        and ours.shared(record.families)
+                        and one_word_apart(title_words, words(record.title))
+                    ):
+                        return Match(record, ONE_WORD_APART, False)
+        # A short title says less, so it takes the first author too, not any author.
+        held = self._by_short.get(fingerprint)
+        if held is not None:
+            ours = ours or _Authors(families)
+            for record in held if isinstance(held, list) else (held,):
+                if ours.first_shared(record.families) and _years_close(record, year):
+                    return Match(record, SAME_SHORT_TITLE, False)
+        if short:
+            held = self._by_title.get(short)
+            if held is not None:
+                ours = ours or _Authors(families)
+                for record in held if isinstance(held, list) else (held,):
+                    if ours.first_shared(record.families) and _years_close(record, year):
+                        return Match(record, SAME_SHORT_TITLE, False)
+        return None
 
     @staticmethod
     def _title_reason(record: Record, ours: _Authors) -> str:
@@ -414,30 +523,3 @@ class Index:
         if ours.first_shared(record.families):
             return SAME_TITLE_FIRST_AUTHOR
         return SAME_TITLE_AUTHOR
-
-    def _possible(
-        self, title: str, title_words: tuple[str, ...], ours: _Authors, year: int | None
-    ) -> Match | None:
-        def plausible(record: Record) -> bool:
-            return _years_close(record, year) and ours.shared(record.families)
-
-        def same_first_author(record: Record) -> bool:
-            return ours.first_shared(record.families)
-
-        n = len(title_words)
-        for size in (n - 1, n, n + 1):
-            if size < NEAR_MIN_WORDS:
-                continue
-            for key in _thirds(title_words, size):
-                for record in _get(self._by_thirds, key):
-                    if plausible(record) and one_word_apart(title_words, words(record.title)):
-                        return Match(record, ONE_WORD_APART, False)
-        # A short title says less, so it takes the first author too, not any author.
-        for record in _get(self._by_short, "".join(title_words)):
-            if same_first_author(record) and _years_close(record, year):
-                return Match(record, SAME_SHORT_TITLE, False)
-        if ":" in title and (short := _short(title)):
-            for record in _get(self._by_title, "".join(short)):
-                if same_first_author(record) and _years_close(record, year):
-                    return Match(record, SAME_SHORT_TITLE, False)
-        return None

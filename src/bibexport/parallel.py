@@ -22,15 +22,15 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import replace
 from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
-from .dedup import paper_fingerprint_parts
+from .dedup import MatchParts, paper_match_parts
 from .errors import BibexportError
 from .formats import KEY_PLACEHOLDER, Rendered, Writer
 from .formats.listing import Part
+from .keys import with_key
 from .normalise import normalise
 
 if TYPE_CHECKING:
@@ -46,16 +46,18 @@ BATCH = 200
 # Batches in flight per worker: the reader stays this far ahead of the writer, no further.
 AHEAD = 3
 
-Parts = tuple[str, tuple[str, ...], int | None]
 Prepared = str | tuple[str, list[str]]  # KeyAssigner.prepare
 # Per paper, what the main process needs: the paper with no authors, abstract or keywords
-# (the texts hold them; nothing else reads them), its fingerprint parts, what its key is made
-# of, its text per writer, and the listing's warnings about it (when a worker read it).
-Done = tuple["Paper", Parts, Prepared, list[Rendered], "list[Problem]"]
+# (the texts hold them; nothing else reads them), what matching it needs (its title's
+# fingerprint and _thirds keys among them: the main process only looks them up), what its key
+# is made of, its text per writer, and the listing's warnings about it (when a worker read
+# it). The _thirds keys are hash() values, the same here as in the main process because the
+# workers are forked (they share its hash seed).
+Done = tuple["Paper", MatchParts, Prepared, list[Rendered], "list[Problem]"]
 # Listing entries and results cross as tuples of str and int, which pickle in C: pickling
 # the dataclasses (Paper, Person, ListingEntry) cost the main process more than they saved.
 Sent = tuple[int, str, int, "list[str] | None", list[str]]  # number, title, line, authors, abstract
-Returned = tuple[str, "int | None", int, Parts, Prepared, list[Rendered]]
+Returned = tuple[str, "int | None", int, MatchParts, Prepared, list[Rendered]]
 Batch = tuple["Venue", str, str, list[Sent]]  # venue, track, source and entries
 # Or a part of a listing file, which the worker reads itself (listing.split_listing): the main
 # process then neither reads those papers nor sends them.
@@ -284,7 +286,7 @@ def _paper(entry: ListingEntry, venue: Venue, track: str) -> Returned | None:
     paper = normalise(entry, venue, track)
     if _selection is not None and not _selection.keeps_text(paper):
         return None
-    keyed = replace(paper, key=KEY_PLACEHOLDER)
+    keyed = with_key(paper, KEY_PLACEHOLDER)
     rendered = [writer.render(keyed) for writer in _writers]
-    parts = paper_fingerprint_parts(paper)
+    parts = paper_match_parts(paper)
     return (paper.title, paper.number, entry.origin.line, parts, _keys.prepare(paper), rendered)

@@ -428,7 +428,8 @@ def _run(
     summary: Summary,
     tick: Tick | None,
 ) -> None:
-    from .dedup import Index, paper_fingerprint_parts, record_for_paper
+    from .dedup import Index, MatchParts, paper_match_parts
+    from .keys import with_key
 
     index = index if index is not None else Index()
     keys = KeyAssigner(options.key_pattern, taken=taken, preset=options.keys)
@@ -437,13 +438,13 @@ def _run(
 
     def add(
         paper: Paper,
-        parts: Parts,
+        parts: MatchParts,
         prepared: str | tuple[str, list[str]] | None = None,
         rendered: Sequence[Rendered] | None = None,
     ) -> None:
         """Dedup, key and write one paper; a worker process gave ``prepared`` (what its key is
         made of, :meth:`KeyAssigner.prepare`) and ``rendered`` (its texts), if it was there."""
-        match = index.match(*parts)
+        match = index.match_parts(parts)
         if match is not None:
             where = str(match.record.origin)
             skipped = Skipped(
@@ -463,11 +464,11 @@ def _run(
                 return
             summary.possible.append(skipped)
         key = keys.assign(paper) if prepared is None else keys.assign_prepared(prepared)
-        paper = replace(paper, key=key)
+        paper = with_key(paper, key)
         if options.keymap:
             status = "possible duplicate" if match is not None else "new"
             summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
-        index.add(record_for_paper(paper, parts))
+        index.add_paper(paper, parts)
         summary.papers += 1
         if rendered is None:
             outputs.entry(paper, collect)
@@ -494,7 +495,7 @@ def _run(
                 count_notes(readers, summary)
         else:
             for paper in read_papers(listings, options, collect, summary, tick):
-                add(paper, paper_fingerprint_parts(paper))
+                add(paper, paper_match_parts(paper))
         outputs.close(collect)
     except BaseException:
         outputs.abort()
@@ -503,9 +504,6 @@ def _run(
         summary.notes.extend(group_notes)
     _commit(outputs, options, summary)
 
-
-# What the in-run dedup keeps of a paper: dedup.paper_fingerprint_parts.
-Parts = tuple[str, tuple[str, ...], int | None]
 
 # Worker processes pay when there is this much listing to read: below it (a few thousand
 # papers), starting them costs more than they save. BIBEXPORT_PARALLEL_BYTES overrides it
