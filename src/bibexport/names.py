@@ -369,16 +369,16 @@ def _repair_words(words: Sequence[str], shouted: bool) -> str:
     """Given names repaired; up to three capitals after the first word of a name that is not
     shouted as a whole are middle initials ("Bradley CA Brown", "Toni JB Liu").
 
-    Most names have one given name: it is repaired without the loop.
+    A loop rather than a generator: this is on every name's path.
     """
-    if len(words) == 1:
-        return repair_case(words[0], initials_ok=not shouted)
-    return " ".join(
-        w
-        if not shouted and i > 0 and _is_upper(w) and _letter_count(w) <= 3
-        else repair_case(w, initials_ok=not shouted)
-        for i, w in enumerate(words)
-    )
+    if not words:
+        return ""
+    initials_ok = not shouted
+    out = [repair_case(words[0], initials_ok=initials_ok)]
+    for word in words[1:]:
+        initials = initials_ok and _is_upper(word) and _letter_count(word) <= 3
+        out.append(word if initials else repair_case(word, initials_ok=initials_ok))
+    return " ".join(out)
 
 
 def _repair_family(words: Sequence[str], shouted: bool) -> str:

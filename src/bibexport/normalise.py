@@ -66,8 +66,8 @@ def resolve_venue(
 
 
 def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
-    """Each name parsed; empty ones dropped. (``map`` and one comprehension: this runs for
-    every author of every paper.)"""
+    """Each name parsed; empty ones dropped. (``map`` and one comprehension rather than two
+    generators: this runs for every author of every paper.)"""
     if not raw:
         return ()
     return tuple([p for p in map(parse_name, raw) if p is not None])
