@@ -119,7 +119,8 @@ ORGANISATION_WORDS = frozenset(
 )
 # Organisation words that only count in this exact spelling ("Meta AI", not "Wei Ai").
 ORGANISATION_WORDS_EXACT = frozenset({"AI"})
-_ORGANISATION_WORDS_EXACT_LOWER = frozenset(w.lower() for w in ORGANISATION_WORDS_EXACT)
+# Either kind, lower-cased: a name holding none of these is no organisation.
+_ORGANISATION_CUES = ORGANISATION_WORDS | {w.lower() for w in ORGANISATION_WORDS_EXACT}
 ET_AL = frozenset({"others", "et al.", "et al", "et. al.", "and others", "et al.."})
 # Common Vietnamese family names, ASCII-folded and lower case: a name holding one anywhere has no
 # European particles ("Thanh Van Le", "Vinh Van Nguyen", "Vo Nguyen Le Duy").
@@ -245,10 +246,10 @@ def _is_organisation(name: str, lowered_name: str) -> bool:
         return True
     if "," in name or "(" in name or ")" in name:
         lowered = [w.strip(",()") for w in lowered]
+    if _ORGANISATION_CUES.isdisjoint(lowered):
+        return False  # nearly every name: one set operation
     if not ORGANISATION_WORDS.isdisjoint(lowered):
         return True
-    if _ORGANISATION_WORDS_EXACT_LOWER.isdisjoint(lowered):
-        return False
     return not ORGANISATION_WORDS_EXACT.isdisjoint(name.split())
 
 
@@ -316,8 +317,13 @@ def _parse_plain(name: str, words: list[str]) -> Person | None:
             return None  # "A. H. Castro Neto"
     if "" in words:
         return None  # empty words are dropped by the general path
+    shouted = name.isupper()
+    if len(words) == 2:  # most names: one given name, without _repair_words' list and join
+        given = repair_case(words[0], initials_ok=not shouted)
+    else:
+        given = _repair_words(words[:-1], shouted)
     # Person(given, family): positional arguments are measurably cheaper here
-    return Person(_repair_words(words[:-1], name.isupper()), repair_case(words[-1]))
+    return Person(given, repair_case(words[-1]))
 
 
 def _suffix(word: str) -> str:
