@@ -119,6 +119,8 @@ ORGANISATION_WORDS = frozenset(
 )
 # Organisation words that only count in this exact spelling ("Meta AI", not "Wei Ai").
 ORGANISATION_WORDS_EXACT = frozenset({"AI"})
+# Either kind, lower-cased: a name holding none of these is no organisation.
+_ORGANISATION_CUES = ORGANISATION_WORDS | {w.lower() for w in ORGANISATION_WORDS_EXACT}
 ET_AL = frozenset({"others", "et al.", "et al", "et. al.", "and others", "et al.."})
 # Common Vietnamese family names, ASCII-folded and lower case: a name holding one anywhere has no
 # European particles ("Thanh Van Le", "Vinh Van Nguyen", "Vo Nguyen Le Duy").
@@ -152,6 +154,11 @@ _APOSTROPHES = "'’"
 
 def _letters(word: str) -> list[str]:
     return [c for c in word if c.isalpha()]
+
+
+def _letter_count(word: str) -> int:
+    """``len(_letters(word))`` without building the list; at C speed for a word of letters."""
+    return len(word) if word.isalpha() else sum(map(str.isalpha, word))
 
 
 def _is_lower(word: str) -> bool:
@@ -189,12 +196,23 @@ def repair_case(word: str, *, initials_ok: bool = False) -> str:
     ``initials_ok`` keeps two capitals that cannot be a syllable (``AJ``) in a name that is
     not shouted as a whole: they are initials, not a damaged name.
     """
+    shouted = word.isupper()
+    if not shouted and not word.islower():
+        return word  # mixed case (or no cased letter at all): as its bearer writes it
+    if word.isalpha():
+        # A word of letters only, as most are, is one segment and no dotted initials: the
+        # general steps below come down to these three.
+        if len(word) == 1:
+            return word.upper()
+        if initials_ok and shouted and len(word) == 2 and word[1] not in "AEIOUYNR":
+            return word
+        return _capitalise_segment(word, False)
     letters = _letters(word)
-    if not letters or not (_is_upper(word) or _is_lower(word)):
+    if not letters:
         return word
     if len(letters) == 1 or _DOTTED_INITIALS.fullmatch(word):
         return word.upper()  # "j" -> "J", "a.j.m." -> "A.J.M."
-    if initials_ok and _is_upper(word) and len(letters) == 2 and letters[1] not in "AEIOUYNR":
+    if initials_ok and shouted and len(letters) == 2 and letters[1] not in "AEIOUYNR":
         return word  # "AJ", "TJ": initials; "LI", "YU", "AN", "HE" are names
     parts = _SEGMENT.split(word)
     out: list[str] = []
@@ -209,15 +227,30 @@ def repair_case(word: str, *, initials_ok: bool = False) -> str:
 
 
 def is_organisation(name: str) -> bool:
-    """Two or more words that begin with ``The`` or hold an organisation word."""
-    words = name.split()
-    if len(words) < 2:
+    """Two or more words that begin with ``The`` or hold an organisation word.
+
+    Every author name passes through here, so the words are lower-cased in one call and looked
+    up with set operations rather than word by word (lower-casing neither makes nor removes
+    white space, so ``name.lower().split()`` are the lower-cased words). The words as written
+    are only needed for ``ORGANISATION_WORDS_EXACT``, when one of them matches lower-cased.
+    """
+    return _is_organisation(name, name.lower())
+
+
+def _is_organisation(name: str, lowered_name: str) -> bool:
+    """``is_organisation`` given ``name.lower()``, which ``parse_name`` has already made."""
+    lowered = lowered_name.split()
+    if len(lowered) < 2:
         return False
-    if words[0].lower() == "the":
+    if lowered[0] == "the":
         return True
-    return any(
-        w.lower().strip(",()") in ORGANISATION_WORDS or w in ORGANISATION_WORDS_EXACT for w in words
-    )
+    if "," in name or "(" in name or ")" in name:
+        lowered = [w.strip(",()") for w in lowered]
+    if _ORGANISATION_CUES.isdisjoint(lowered):
+        return False  # nearly every name: one set operation
+    if not ORGANISATION_WORDS.isdisjoint(lowered):
+        return True
+    return not ORGANISATION_WORDS_EXACT.isdisjoint(name.split())
 
 
 _CJK = re.compile(
@@ -241,15 +274,56 @@ def parse_name(raw: str) -> Person | None:
     name = collapse_space(raw).strip(" ,;")
     if not name:
         return None
-    if name.lower() in ET_AL:
+    lowered = name.lower()
+    if lowered in ET_AL:
         return Person(literal="others")
     if "," in name:
         return _parse_inverted(name)
-    if _is_cjk(name):
+    if _is_cjk(name) or _is_organisation(name, lowered):
         return Person(literal=name)
-    if is_organisation(name):
-        return Person(literal=name)
-    return _parse_words(name.split(" "))
+    words = name.split(" ")
+    person = _parse_plain(name, words)  # most names: see its docstring
+    return person if person is not None else _parse_words(words)
+
+
+# Words (lower-cased) that between the first and the last word of a name may start its family
+# name or join two family names: a name with one takes the general path.
+_INSIDE_STOPS = (
+    PARTICLES | CONNECTORS | {w.lower() for w in CAPITALISED_PARTICLES | ARTICLE_PARTICLES}
+)
+
+
+def _parse_plain(name: str, words: list[str]) -> Person | None:
+    """The common shape, ``Given [Given...] Family``, read without the general rules; else None.
+
+    Most names hold no particle, connector, suffix or agnomen, and for them ``_parse_words``
+    does a lot of looking (``_family_start`` tries every inner word against four rules) to
+    conclude that the last word is the family name and the others are given names, each
+    case-repaired. It reads a name differently only when the last of three or more words is a
+    suffix or an agnomen, or an inner word is a particle, connector, capitalised particle or
+    article: this rules those out with a few set look-ups on the lower-cased words (a superset
+    of what ``_family_start`` matches), then repairs the words with the same helpers. Anything
+    else returns None and goes the general way; tests/test_names_fast.py checks that both ways
+    agree.
+
+    ``name`` is ``words`` joined by single spaces, with no comma, not an organisation.
+    """
+    if len(words) > 2:
+        last = words[-1].lower()
+        if last in SUFFIXES or not _INSIDE_STOPS.isdisjoint([w.lower() for w in words[1:-1]]):
+            return None  # "Hal Daumé III", "Guy Van den Broeck", "Manuel Montes y Gómez"
+        # _fold without its Unicode work when lower-casing left plain ASCII
+        if (last.strip(".,") if last.isascii() else _fold(last)) in AGNOMENS:
+            return None  # "A. H. Castro Neto"
+    if "" in words:
+        return None  # empty words are dropped by the general path
+    shouted = name.isupper()
+    if len(words) == 2:  # most names: one given name, without _repair_words' list and join
+        given = repair_case(words[0], initials_ok=not shouted)
+    else:
+        given = _repair_words(words[:-1], shouted)
+    # Person(given, family): positional arguments are measurably cheaper here
+    return Person(given, repair_case(words[-1]))
 
 
 def _suffix(word: str) -> str:
@@ -299,13 +373,18 @@ def _is_particle(words: Sequence[str], i: int, damaged: bool) -> bool:
 
 def _repair_words(words: Sequence[str], shouted: bool) -> str:
     """Given names repaired; up to three capitals after the first word of a name that is not
-    shouted as a whole are middle initials ("Bradley CA Brown", "Toni JB Liu")."""
-    return " ".join(
-        w
-        if not shouted and i > 0 and _is_upper(w) and len(_letters(w)) <= 3
-        else repair_case(w, initials_ok=not shouted)
-        for i, w in enumerate(words)
-    )
+    shouted as a whole are middle initials ("Bradley CA Brown", "Toni JB Liu").
+
+    A loop rather than a generator: this is on every name's path.
+    """
+    if not words:
+        return ""
+    initials_ok = not shouted
+    out = [repair_case(words[0], initials_ok=initials_ok)]
+    for word in words[1:]:
+        initials = initials_ok and _is_upper(word) and _letter_count(word) <= 3
+        out.append(word if initials else repair_case(word, initials_ok=initials_ok))
+    return " ".join(out)
 
 
 def _repair_family(words: Sequence[str], shouted: bool) -> str:

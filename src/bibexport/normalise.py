@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .formats.listing import Header, ListingEntry
-from .model import Origin, Paper, Person, Venue
+from .model import Paper, Person, Venue
 from .names import parse_name
 from .text import collapse_space
 
@@ -66,18 +66,21 @@ def resolve_venue(
 
 
 def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
-    people = (parse_name(name) for name in raw or ())
-    return tuple(p for p in people if p is not None)
+    """Each name parsed; empty ones dropped. (``map`` and one comprehension rather than two
+    generators: this runs for every author of every paper.)"""
+    if not raw:
+        return ()
+    return tuple([p for p in map(parse_name, raw) if p is not None])
 
 
 def normalise(entry: ListingEntry, venue: Venue, track: str) -> Paper:
     """One listing entry -> a Paper. The track goes to keywords, never into the booktitle."""
-    keywords = tuple(k for k in (venue.event_title if venue.short else "", track) if k)
+    keywords = tuple(filter(None, (venue.event_title if venue.short else "", track)))
     return Paper(
         title=collapse_space(entry.title),
         authors=normalise_authors(entry.authors),
         venue=venue,
-        origin=Origin(entry.origin.source, entry.origin.line),
+        origin=entry.origin,  # frozen: shared, not copied
         abstract=entry.abstract,
         number=entry.number,
         track=track,
