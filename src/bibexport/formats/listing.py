@@ -79,13 +79,17 @@ def strip_tags(title: str) -> str:
 def _last_tag(title: str, end: int) -> re.Match[str] | None:
     """``TAG.search(title, 0, end)``, found from the end: a search from the start would try
     every bracket and space of the title before reaching the tags at its end."""
-    close = len(title[:end].rstrip())
+    close = end
+    while close and title[close - 1].isspace():
+        close -= 1
     if not close or title[close - 1] != "]":
         return None
-    bracket = title.rfind("[", 0, close)
-    if bracket < 0:
+    start = title.rfind("[", 0, close)
+    if start < 0:
         return None
-    return TAG.match(title, len(title[:bracket].rstrip()), end)
+    while start and title[start - 1].isspace():
+        start -= 1
+    return TAG.match(title, start, end)
 
 
 def parse_header(text: str, origin: Origin) -> Header | None:
@@ -299,7 +303,7 @@ class ListingReader:
                 self.total = _total(m)
                 continue
             if line[:1] == "#" and PAPER.match(line):
-                if current is None or TAG.search(line):
+                if current is None or _last_tag(line, len(line)):
                     if current is not None:
                         yield self._finish(current)
                     current = self._start(number, line, previous_number)
