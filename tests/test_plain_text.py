@@ -18,6 +18,8 @@ from bibexport.text import (
     _NEEDS_DECODING,
     _decoded,
     _decoded_by_pieces,
+    _island_text,
+    _pylatexenc_to_text,
     plain_paragraphs,
     plain_text,
     tex_to_text,
@@ -93,3 +95,20 @@ def test_ordinary_listing_text_is_read_a_piece_at_a_time(text: str) -> None:
 def test_paragraphs_survive() -> None:
     text = "First $n$ paragraph.\n\n  Second   \\emph{one} --\n here."
     assert plain_paragraphs(text) == "First n paragraph.\n\nSecond one \u2013 here."
+
+
+# A text style around words is read without pylatexenc: the same as pylatexenc reads it?
+_STYLES = ["textit", "textbf", "textsc", "textrm", "textsl", "textnormal", "emph", "underline"]
+_WORDS = st.lists(
+    st.sampled_from(
+        [*"aZ09 .,;:!?\"@()/+=*<>|-'`~&\n\t\u00a0é×Ω漢\u0301", "<<", ",,", "--", "''", "?`"]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(style=st.sampled_from(_STYLES), words=_WORDS)
+def test_styled_words_read_as_pylatexenc_reads_them(style: str, words: str) -> None:
+    island = f"\\{style}{{{words}}}"
+    assert _island_text(island) == _pylatexenc_to_text(island)

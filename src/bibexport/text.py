@@ -604,10 +604,17 @@ def _island_text(tex: str) -> str:
         return _SIMPLE_ISLANDS[tex]
     if tex[0] == "$" and not _TEX_LEFT.search(tex.strip("$")):
         return tex.strip("$")  # $3$, $n$, $k=5$: the math reads as it is written
+    styled = _STYLED.fullmatch(tex)
+    if styled and "--" not in tex:
+        return styled.group(1)  # \textit{divide-to-adapt}, as pylatexenc reads it (in 0.5 ms)
     return _pylatexenc_to_text(tex)
 
 
 _SIMPLE_ISLANDS = {"\\" + c: c for c in "%&#_$"} | {"~": "\u00a0"}
+# A text style around words with nothing pylatexenc reads as TeX (ligatures, quotes, specials).
+_STYLED = re.compile(
+    r"\\(?:textit|textbf|textsc|textrm|textsl|textnormal|emph|underline)\{([^\\{}$%&#_^~`']*)\}"
+)
 
 
 def _pylatexenc_to_text(tex: str) -> str:
