@@ -97,11 +97,14 @@ def test_paragraphs_survive() -> None:
     assert plain_paragraphs(text) == "First n paragraph.\n\nSecond one \u2013 here."
 
 
-# A text style around words is read without pylatexenc: the same as pylatexenc reads it?
-_STYLES = ["textit", "textbf", "textsc", "textrm", "textsl", "textnormal", "emph", "underline"]
+# A text style (or URL) around words is read without pylatexenc: as pylatexenc reads it?
+_STYLES = [
+    *["textit", "textbf", "textsc", "textrm", "textsl", "textnormal", "emph", "underline"],
+    *["url", "texttt", "href", "mbox"],
+]
 _WORDS = st.lists(
     st.sampled_from(
-        [*"aZ09 .,;:!?\"@()/+=*<>|-'`~&\n\t\u00a0é×Ω漢\u0301", "<<", ",,", "--", "''", "?`"]
+        [*"aZ09 .,;:!?\"@()/+=*<>|-'`~&%#_^\n\t\u00a0é×Ω漢\u0301", "<<", ",,", "--", "''", "?`"]
     ),
     max_size=20,
 ).map("".join)
