@@ -606,10 +606,19 @@ def _island_text(tex: str) -> str:
         return _SIMPLE_ISLANDS[tex]
     if tex[0] == "$" and not _TEX_LEFT.search(tex.strip("$")):
         return tex.strip("$")  # $3$, $n$, $k=5$: the math reads as it is written
+    styled = _STYLED.fullmatch(tex)
+    if styled and "--" not in tex:
+        return styled.group(1)  # \emph{single}, \url{https://...}: no pylatexenc (0.5 ms)
     return _pylatexenc_to_text(tex)
 
 
 _SIMPLE_ISLANDS = {"\\" + c: c for c in "%&#_$"} | {"~": "\u00a0"}
+# A text style or URL around words with nothing pylatexenc reads as TeX (ligatures, quotes,
+# specials): pylatexenc writes the words as they are.
+_STYLED = re.compile(
+    r"\\(?:textit|textbf|textsc|textrm|textsl|textnormal|emph|underline|url)"
+    r"\{([^\\{}$%&#_^~`']*)\}"
+)
 
 
 def _pylatexenc_to_text(tex: str) -> str:
@@ -627,7 +636,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 # Text without these reads the same as TeX as it does as plain text, so it needs no decoding.
-_NEEDS_DECODING = re.compile(r"[\\{}$~`]|--|''|[?!]`")
+# (Every branch starts with a literal, so that the regex engine skips plain text in C.)
+_NEEDS_DECODING = re.compile(r"\\|\{|\}|\$|~|`|--|''|\?`|!`")
 
 
 @lru_cache(maxsize=4096)  # names and venues recur, and each paper's text is asked for per format
@@ -657,4 +667,97 @@ def one_line(text: str) -> str:
 def _decoded(text: str) -> str:
     if not _NEEDS_DECODING.search(text):
         return unicodedata.normalize("NFC", text)
-    return tex_to_text(to_bibtex(text, ascii_only=False))
+    decoded = _decoded_by_pieces(text)
+    if decoded is None:
+        decoded = tex_to_text(to_bibtex(text, ascii_only=False))
+    return decoded
+
+
+# --- the same, a piece at a time ----------------------------------------------------------
+#
+# ``tex_to_text(to_bibtex(text))`` makes three passes over the whole text (encode, split into
+# TeX islands, decode each), most of it over plain words. Where the listing's TeX sits in
+# pieces that the encoder writes on their own and the decoder reads as one island each, the
+# plain runs between them pass through both unchanged (but for ligatures), so each piece is
+# encoded and decoded once, cached, however many abstracts hold it ($n$, \%, \emph{...}).
+# A piece starts at every character either pass acts on; it takes in what the island pattern
+# would take after it (a control word's groups or spaces, a control symbol's letter or group).
+_SYMBOL_ARG = rf"(?:{_GROUP}|[A-Za-z])?"
+_PIECE = re.compile(
+    # Every branch starts with a literal, so that the regex engine skips plain text in C.
+    r"(\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
+    # An accent command before a non-ASCII character: the encoder writes the backslash as text,
+    # so the piece takes in the character that decides it.
+    r"|\\(?:[uvHcdbrkt]|['`^\"~=.])[^\x00-\x7f]"
+    rf"|\\[A-Za-z]+(?:(?:{_GROUP})+|[ \t]*)"  # control word (written as it is, or not)
+    rf"|\\[^A-Za-z]{_SYMBOL_ARG}"  # control symbol: \%, \'e, \'{e}
+    + "".join(rf"|\{c}{_SYMBOL_ARG}" for c in "&%#_$")  # written \&, \%, \#, \_, \$
+    + "".join(rf"|\{c}(?:{_GROUP})*" for c in "~^")  # written \textasciitilde{} etc.
+    + rf"|{_GROUP}"
+    # A backslash ending the text, and a brace no group takes: unpaired, or nested too deep
+    # for the island pattern (which then would take it into the island before it).
+    + r"|\\|\{|\})",
+    re.DOTALL,
+)
+
+
+def _decoded_by_pieces(text: str) -> str | None:
+    """``tex_to_text(to_bibtex(text, ascii_only=False))`` for most listing text; None for text
+    this cannot vouch for (display math, escaped braces, an ``@`` starting a line, quotes around
+    TeX, a piece the encoder does not write as one island, a brace in no group).
+
+    Every brace is in a piece, and every piece is balanced, so the encoder pairs them all and
+    writes each piece as it writes it alone (what it does to a character looks one character
+    ahead at most, and a piece takes that character in where it matters). A piece takes in all
+    the island pattern would after it, so islands end where pieces do.
+    """
+    if "$$" in text or "\\{" in text or "\\}" in text:
+        return None
+    if "@" in text and _LINE_START_AT.search(text):
+        return None
+    if "`" in text:
+        quoted = _quoted(text)
+        if quoted is None:
+            return None
+        text = quoted
+    parts = _PIECE.split(text)  # plain, piece, plain, ..., plain
+    if len(parts) > 1:
+        decoded = list(map(_piece_text, parts[1::2]))
+        if None in decoded:
+            return None
+        if "--" in text or "''" in text or "`" in text:  # no ligature spans a piece
+            parts[::2] = map(_ligatures, parts[::2])
+        parts[1::2] = decoded
+        text = "".join(parts)
+    else:
+        text = _ligatures(text)
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    return unicodedata.normalize("NFC", text)
+
+
+# Characters the encoder writes with a backslash, which no quote pattern reads across.
+_QUOTE_BLOCKERS = re.compile(r"[$&%#_~^]")
+
+
+def _quoted(text: str) -> str | None:
+    """The quotes :func:`tex_to_text` reads in the encoded text, read in the listing text; None
+    where the two could differ: a quote that holds a character the encoder writes as a control
+    symbol (``\\%``: no quote spans a backslash), or a backtick after a backslash."""
+    if "\\`" in text:
+        return None
+    for pattern, quote in ((_MIXED_QUOTES, "\u201c\\1\u201d"), (_SINGLE_QUOTES, "\u2018\\1\u2019")):
+        if any(_QUOTE_BLOCKERS.search(m.group()) for m in pattern.finditer(text)):
+            return None
+        text = pattern.sub(quote, text)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def _piece_text(piece: str) -> str | None:
+    """A piece decoded, or None unless the encoder writes it as one TeX island."""
+    if piece in ("{", "}"):
+        return None
+    tex = to_bibtex(piece, ascii_only=False)
+    island = _ISLAND.match(tex)
+    return _island_text(tex) if island and island.end() == len(tex) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from ..errors import Problem
@@ -151,33 +151,39 @@ _PAPER_VARIABLES = frozenset({"id", "citation-key", "title", "author", "abstract
 def _json_text(paper: Paper) -> str:
     """``json.dumps(csl_item(paper), indent=2)`` indented by 2 more (an element of the file's
     array), with what the venue decides written once per venue and each author once."""
-    shared = _venue_json(paper.venue, paper.keywords)
-    members = []
-    for text, (key, field) in zip(shared, CSL_FIELDS, strict=True):
-        if text is None:
-            value = _authors_json(paper) if key == "author" else field(paper)
-            if value or key in _REQUIRED:
-                members.append(f"{_encode_string(key)}: {_pretty(value, 2)}")
-        elif text:
-            members.append(text)
-    return "  {\n    " + ",\n    ".join(members) + "\n  }"
+    members = [
+        member if isinstance(member, str) else member(paper)
+        for member in _venue_json(paper.venue, paper.keywords)
+    ]
+    return "  {\n    " + ",\n    ".join([m for m in members if m]) + "\n  }"
 
 
 @lru_cache(maxsize=64)
-def _venue_json(venue: Venue, keywords: tuple[str, ...]) -> list[str | None]:
-    """Per variable of CSL_FIELDS, its JSON member for any paper of this venue and keywords
-    ("" when it is left out); None for the variables that depend on the paper."""
+def _venue_json(
+    venue: Venue, keywords: tuple[str, ...]
+) -> tuple[str | Callable[[Paper], str], ...]:
+    """Per variable of CSL_FIELDS written, its JSON member for any paper of this venue and
+    keywords, or the function that writes it for a paper ("" when it is left out)."""
     probe = Paper(title="", authors=(), venue=venue, origin=Origin("", 0), keywords=keywords)
-    out: list[str | None] = []
+    out: list[str | Callable[[Paper], str]] = []
     for key, field in CSL_FIELDS:
         if key in _PAPER_VARIABLES:
-            out.append(None)
-            continue
-        value = field(probe)
-        out.append(
-            f"{_encode_string(key)}: {_pretty(value, 2)}" if value or key in _REQUIRED else ""
-        )
-    return out
+            out.append(partial(_member, key, _PAPER_JSON.get(key, field)))
+        elif member := _member(key, field, probe):
+            out.append(member)
+    return tuple(out)
+
+
+def _member(key: str, field: Callable[[Paper], Any], paper: Paper) -> str:
+    """``"key": value`` as :func:`_pretty` writes it inside an item; "" when it is left out."""
+    value = field(paper)
+    if value or key in _REQUIRED:
+        return f"{_encode_string(key)}: {_pretty(value, 2)}"
+    return ""
+
+
+# The variables that come from the paper, where written with less work than CSL_FIELDS does.
+_PAPER_JSON: dict[str, Callable[[Paper], Any]] = {"author": _authors_json}
 
 
 @lru_cache(maxsize=1 << 16)

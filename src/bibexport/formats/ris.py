@@ -4,7 +4,7 @@ value, so that titles, names and the citation key arrive in the fields those too
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
@@ -108,13 +108,9 @@ class Writer:
     def render(self, paper: Paper) -> Rendered:
         """The record without the blank line before it."""
         # What the venue decides (type, event, proceedings, year, publisher, keywords) is the
-        # same on every paper of a listing: written once, reused.
-        shared = _venue_lines(paper.venue, paper.keywords)
-        body = "".join(
-            text if text is not None else _text(tag, values, paper)
-            for text, (tag, values) in zip(shared, TAGS, strict=True)
-        )
-        return f"{body}ER  - \n", _NONE
+        # same on every paper of a listing: written once, reused, between the paper's own lines.
+        template = _venue_template(paper.venue, paper.keywords)
+        return "".join([part if isinstance(part, str) else part(paper) for part in template]), _NONE
 
     def place(self, rendered: Rendered, origin: Origin) -> str:
         gap = "" if self._first else "\n"
@@ -146,8 +142,38 @@ _PAPER_TAGS = frozenset({"TI", "AU", "AB", "M2"})
 
 
 @lru_cache(maxsize=64)
-def _venue_lines(venue: Venue, keywords: tuple[str, ...]) -> list[str | None]:
-    """Per row of TAGS, its text for any paper of this venue (which holds the year) and these
-    keywords; None for the rows that depend on the paper."""
+def _venue_template(
+    venue: Venue, keywords: tuple[str, ...]
+) -> tuple[str | Callable[[Paper], str], ...]:
+    """The record for any paper of this venue (which holds the year) and these keywords: the
+    text of the rows that do not depend on the paper, joined, between the functions that write
+    the rows that do."""
     probe = Paper(title="", authors=(), venue=venue, origin=Origin("", 0), keywords=keywords)
-    return [None if tag in _PAPER_TAGS else _text(tag, values, probe) for tag, values in TAGS]
+    template: list[str | Callable[[Paper], str]] = []
+    for tag, values in TAGS:
+        if tag in _PAPER_TAGS:
+            template.append(_PAPER_ROWS.get(tag) or partial(_text, tag, values))
+        elif template and isinstance(template[-1], str):
+            template[-1] += _text(tag, values, probe)
+        else:
+            template.append(_text(tag, values, probe))
+    template.append("ER  - \n")
+    return tuple(template)
+
+
+def _line(tag: str, value: str) -> str:
+    return f"{tag}  - {value}\n" if value else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _author_line(person: Person) -> str:
+    """``_text("AU", ...)`` for one author (authors recur across a venue's papers)."""
+    return _line("AU", one_line(ris_name(person)))
+
+
+# The rows that depend on the paper, as _text writes them, with less work per paper.
+_PAPER_ROWS: dict[str, Callable[[Paper], str]] = {
+    "TI": lambda p: _line("TI", plain_text(p.title)),
+    "AU": lambda p: "".join(map(_author_line, p.authors)),
+    "AB": lambda p: _line("AB", plain_text(p.abstract)),
+}
