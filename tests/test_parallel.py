@@ -439,3 +439,25 @@ def test_warnings_across_parts_are_as_one_process_gives_them(
     assert any("follows #8: numbering out of order" in w for w in alone[1])
     assert any("no 'Authors:' line" in w for w in alone[1])
     assert any("20 of 1,000 papers" in n for n in alone[2].notes)
+
+
+def _die(work: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_that_died_before_more_work_is_sent_is_one_line(tmp_path: Path) -> None:
+    """The pool breaks when a worker dies; what is sent to it after that fails at once, and
+    must be the same one-line error as a batch lost with the worker, not a traceback."""
+    from concurrent.futures import wait
+
+    from bibexport.keys import KeyAssigner
+
+    workers = parallel.Workers(2, [], None, KeyAssigner(None))
+    lost = pytest.raises(parallel.WorkerError, match="worker process ended unexpectedly")
+    with lost, workers:
+        wait([workers._submit(_die, None)])
+        deadline = time.monotonic() + 20
+        while not workers.pool._broken:  # type: ignore[attr-defined]
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        workers._submit(_die, None)

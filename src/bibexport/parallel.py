@@ -120,11 +120,19 @@ class Workers:
             self.pool.shutdown()
             return
         processes = list((self.pool._processes or {}).values())
+        queue = getattr(self.pool, "_result_queue", None)  # shutdown() forgets it
         self.pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()  # SIGTERM: a worker's own handler, the default, ends it
         for process in processes:
             process.join()
+        # A worker ended while it wrote its results leaves half a message in the results pipe;
+        # the pool's own thread then waits for the rest, and Python's exit waits for that
+        # thread, for ever: this process holds the pipe's last open writing end. Closed, the
+        # read ends, and so does the thread.
+        writer = getattr(queue, "_writer", None)
+        if writer is not None:
+            writer.close()
 
     def papers(self, items: Iterator[Item]) -> Iterator[Done]:
         """The papers of ``items`` that their filter keeps, in order."""
@@ -169,16 +177,21 @@ class Workers:
             yield from results(_outcome(future))
 
     def _submit(self, function: Callable[[Any], Any], work: object) -> Future[Any]:
-        if self.forked:
-            return self.pool.submit(function, work)
-        # The first submit forks the workers. Until a worker has set its own signal handling
-        # (_start), Ctrl-C or SIGTERM would run the CLI's handler in it and print a
-        # traceback: held back until then (in this process, until the forks are done).
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
-            future = self.pool.submit(function, work)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            if self.forked:
+                return self.pool.submit(function, work)
+            # The first submit forks the workers. Until a worker has set its own signal
+            # handling (_start), Ctrl-C or SIGTERM would run the CLI's handler in it and print
+            # a traceback: held back until then (in this process, until the forks are done).
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+            try:
+                future = self.pool.submit(function, work)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        except BrokenProcessPool:  # a worker died since the last batch was sent
+            raise _worker_died() from None
         self.forked = True
         return future
 
@@ -190,10 +203,14 @@ def _outcome(future: Future[Any]) -> Any:
     try:
         return future.result()
     except BrokenProcessPool:
-        raise WorkerError(
-            "a worker process ended unexpectedly (killed, or out of memory?); nothing was "
-            "written. BIBEXPORT_JOBS=1 converts without workers"
-        ) from None
+        raise _worker_died() from None
+
+
+def _worker_died() -> WorkerError:
+    return WorkerError(
+        "a worker process ended unexpectedly (killed, or out of memory?); nothing was "
+        "written. BIBEXPORT_JOBS=1 converts without workers"
+    )
 
 
 def _results(
