@@ -25,6 +25,7 @@ from .output import STDOUT, AtomicOutput, resolve_target
 
 if TYPE_CHECKING:
     from .dedup import Index
+    from .library import Library
     from .parallel import Item, Workers
     from .selection import ListingFilter, Selection
     from .venues import VenueSpec
@@ -320,26 +321,36 @@ class _Outputs:
             out.abort()
 
 
-def _load_libraries(
+def _read_libraries(
     paths: Sequence[str], collect: Report, votes: ConventionVotes | None = None
-) -> tuple[Index, set[str]]:
-    from .dedup import Index
+) -> tuple[list[Library], set[str]]:
+    """The libraries to match against, their problems reported, and every key they hold."""
     from .library import read_library
 
-    index = Index()
+    libraries: list[Library] = []
     keys: set[str] = set()
     with _no_cycle_collection():
         for path in paths:
             library = read_library(path)
             for problem in library.problems:
                 collect(problem)
-            title_words = library.title_words or itertools.repeat(None)
-            for record, words in zip(library.records, title_words, strict=False):  # or repeat
-                index.add(record, words)
             if votes is not None:
                 votes.add_library(path, library.records)
             keys |= library.keys
-    return index, keys
+            libraries.append(library)
+    return libraries, keys
+
+
+def _index_of(libraries: Sequence[Library]) -> Index:
+    from .dedup import Index
+
+    index = Index()
+    with _no_cycle_collection():
+        for library in libraries:
+            title_words = library.title_words or itertools.repeat(None)
+            for record, words in zip(library.records, title_words, strict=False):  # or repeat
+                index.add(record, words)
+    return index
 
 
 @contextlib.contextmanager
@@ -391,9 +402,9 @@ def convert(
         }
         libraries = [*options.dedup_against, *merging]
         votes = _votes(options, libraries)
-        index, taken = _load_libraries(libraries, collect, votes) if libraries else (None, set())
+        read, taken = _read_libraries(libraries, collect, votes) if libraries else ([], set())
         options = _choose_keys(options, votes, summary)
-        _run(listings, targets, options, merging, index, taken, collect, summary, tick)
+        _run(listings, targets, options, merging, read, taken, collect, summary, tick)
     return summary
 
 
@@ -422,7 +433,7 @@ def _run(
     targets: Sequence[Target],
     options: Options,
     merging: dict[str, Existing],
-    index: Index | None,
+    libraries: list[Library],
     taken: set[str],
     collect: Report,
     summary: Summary,
@@ -431,7 +442,7 @@ def _run(
     from .dedup import Index, MatchParts, paper_match_parts
     from .keys import with_key
 
-    index = index if index is not None else Index()
+    index: Index | None = None
     keys = KeyAssigner(options.key_pattern, taken=taken, preset=options.keys)
     outputs = _Outputs(targets, options, merging)
     group_notes = _plan_jabref_group(outputs, options.jabref_group) if options.jabref_group else []
@@ -444,6 +455,12 @@ def _run(
     ) -> None:
         """Dedup, key and write one paper; a worker process gave ``prepared`` (what its key is
         made of, :meth:`KeyAssigner.prepare`) and ``rendered`` (its texts), if it was there."""
+        nonlocal index
+        if index is None:
+            # Indexed at the first paper rather than before: with workers, the first parts
+            # of the listing are with them by then, and they work while this process indexes.
+            index = _index_of(libraries) if libraries else Index()
+            libraries.clear()  # the index holds the records; their title words can go
         match = index.match_parts(parts)
         if match is not None:
             where = str(match.record.origin)
