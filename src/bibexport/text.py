@@ -683,7 +683,14 @@ def _decoded(text: str) -> str:
 # A piece starts at every character either pass acts on; it takes in what the island pattern
 # would take after it (a control word's groups or spaces, a control symbol's letter or group).
 _SYMBOL_ARG = rf"(?:{_GROUP}|[A-Za-z])?"
-_PIECE = re.compile(
+
+
+@cache  # compiled on first use: a run that writes BibTeX alone never needs it
+def _piece_pattern() -> re.Pattern[str]:
+    return re.compile(_PIECE, re.DOTALL)
+
+
+_PIECE = (
     # Every branch starts with a literal, so that the regex engine skips plain text in C.
     r"(\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
     # An accent command before a non-ASCII character: the encoder writes the backslash as text,
@@ -696,8 +703,7 @@ _PIECE = re.compile(
     + rf"|{_GROUP}"
     # A backslash ending the text, and a brace no group takes: unpaired, or nested too deep
     # for the island pattern (which then would take it into the island before it).
-    + r"|\\|\{|\})",
-    re.DOTALL,
+    + r"|\\|\{|\})"
 )
 
 
@@ -720,7 +726,7 @@ def _decoded_by_pieces(text: str) -> str | None:
         if quoted is None:
             return None
         text = quoted
-    parts = _PIECE.split(text)  # plain, piece, plain, ..., plain
+    parts = _piece_pattern().split(text)  # plain, piece, plain, ..., plain
     if len(parts) > 1:
         decoded = list(map(_piece_text, parts[1::2]))
         if None in decoded:

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import BinaryIO
 
 from ..errors import InputError, Problem
@@ -131,7 +132,12 @@ _BLOCK = 1 << 20
 # A line that starts a paper whatever the lines before it are (see _entries): "#N", a title,
 # and one of the site's tags at its end. Parts are cut only before such lines, so each part
 # reads as the whole file would read those lines.
-_BOUNDARY = re.compile(rb"^#[0-9]+ [^\n]*\[[A-Za-z][A-Za-z ]*[0-9]*\][ \t\r]*$", re.M)
+_BOUNDARY = rb"^#[0-9]+ [^\n]*\[[A-Za-z][A-Za-z ]*[0-9]*\][ \t\r]*$"
+
+
+@cache  # compiled on first use: only a run with workers cuts listings into parts
+def _boundary() -> re.Pattern[bytes]:
+    return re.compile(_BOUNDARY, re.M)
 
 
 def split_listing(
@@ -206,7 +212,7 @@ def _parts(
     scanned = 0  # where to look for a cut from: lines before it were looked at already
     try:
         while buf:
-            m = _BOUNDARY.search(buf, max(size, scanned)) if len(buf) > size else None
+            m = _boundary().search(buf, max(size, scanned)) if len(buf) > size else None
             if m is None:
                 more = stream.read(_BLOCK)
                 if more:
