@@ -500,18 +500,12 @@ class Index:
                         and one_word_apart(title_words, words(record.title))
                     ):
                         return Match(record, ONE_WORD_APART, False)
-        # A short title says less, so it takes the first author too, not any author.
-        held = self._by_short.get(fingerprint)
-        if held is not None:
-            ours = ours or _Authors(families)
-            for record in held if isinstance(held, list) else (held,):
-                if ours.first_shared(record.families) and _years_close(record, year):
-                    return Match(record, SAME_SHORT_TITLE, False)
-        if short:
-            held = self._by_title.get(short)
-            if held is not None:
+        # A short title says less, so it takes the first author too, not any author: this
+        # title as another's short title, then this title's short title as another's title.
+        for table, text in ((self._by_short, fingerprint), (self._by_title, short)):
+            if text and text in table:
                 ours = ours or _Authors(families)
-                for record in held if isinstance(held, list) else (held,):
+                for record in _get(table, text):
                     if ours.first_shared(record.families) and _years_close(record, year):
                         return Match(record, SAME_SHORT_TITLE, False)
         return None
