@@ -43,8 +43,11 @@ if TYPE_CHECKING:
 # Papers per batch: enough that a batch's round trip costs little beside its work, few enough
 # that the first results come back soon and the workers stay busy to the end.
 BATCH = 200
-# Batches in flight per worker: the reader stays this far ahead of the writer, no further.
-AHEAD = 3
+# Batches in flight: the reader stays this far ahead of the writer, no further. Far enough
+# that the workers keep converting while this process indexes a big library at the first
+# paper (a cached 100,000-entry library takes it a second or two, a few thousand papers'
+# work), and near enough that memory stays bounded: about 12 MB of listing, and their results.
+AHEAD = 48
 
 Prepared = str | tuple[str, list[str]]  # KeyAssigner.prepare
 # Per paper, what the main process needs: the paper with no authors, abstract or keywords
@@ -102,7 +105,7 @@ class Workers:
             initializer=_start,
             initargs=(os.getpid(),),
         )
-        self.limit = AHEAD * jobs
+        self.limit = max(AHEAD, 3 * jobs)
         self.forked = False
 
     def __enter__(self) -> Workers:
