@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from bibexport import libcache
 from bibexport.cli import main
-from bibexport.dedup import words
+from bibexport.dedup import Index, short_fingerprint, words
 from bibexport.library import read_library
+from bibexport.pipeline import _index_of
 
 from .conftest import EXAMPLE
 
@@ -38,7 +39,24 @@ def test_cached_read_is_the_same_as_a_fresh_read(tmp_path: Path, name: str) -> N
     assert cached.problems == fresh.problems
     assert cached.keys == fresh.keys
     assert cached.title_words == [words(r.title) for r in fresh.records]
+    assert cached.shorts == [short_fingerprint(r.title) for r in fresh.records]
     assert read_library(str(library)).records == fresh.records
+
+
+@pytest.mark.parametrize("name", ["curated.bib", "messy.bib", "library.ris", "library.json"])
+def test_the_index_of_a_cached_library_is_the_fresh_one(tmp_path: Path, name: str) -> None:
+    """The cache gives each title's words and short title: indexed from them, every table
+    holds what indexing the fresh read's records gives, in the same order."""
+    library = tmp_path / name
+    shutil.copy(LIBRARIES / name, library)
+    fresh = read_library(str(library))
+    cached = read_library(str(library))
+    assert cached.shorts is not None and fresh.shorts is None
+    built, expected = _index_of([cached]), Index(fresh.records)
+    assert len(built) == len(expected)
+    for table in ("_by_id", "_by_title", "_by_thirds", "_by_short"):
+        assert getattr(built, table) == getattr(expected, table), table
+    assert any(expected._by_short.values())  # the libraries have short titles to index
 
 
 def test_a_changed_library_is_read_again(tmp_path: Path) -> None:

@@ -142,6 +142,11 @@ def _short(text: str) -> tuple[str, ...]:
     return head_words if head_words and words(tail) else ()
 
 
+def short_fingerprint(title: str) -> str:
+    """The fingerprint of a title's words before its colon (see :func:`_short`), or ""."""
+    return "".join(_short(title)) if ":" in title else ""
+
+
 @lru_cache(maxsize=1 << 16)  # names recur across papers, and folding is unidecode's slow path
 def family(name: str) -> str:
     return fold_plain(name).lower()
@@ -397,24 +402,40 @@ class Index:
         for record in records:
             add(record)
 
-    def add(self, record: Record, title_words: tuple[str, ...] | None = None) -> None:
-        """Index one more record (a library entry, or a paper read before: see record_for_paper).
-
-        ``title_words`` are ``words(record.title)`` when the caller has them (a cached library).
-        """
+    def add(self, record: Record) -> None:
+        """Index one more record (a library entry, or a paper read before: see record_for_paper)."""
         self._size += 1
         if record.ids:
             for i in record.ids:
                 self._by_id.setdefault(i, record)
-        title = words(record.title) if title_words is None else title_words
+        title = words(record.title)
         if not title:
             return
         self._put(
             record,
             "".join(title),
             _thirds(title, len(title)) if len(title) >= NEAR_MIN_WORDS else (),
-            "".join(_short(record.title)) if ":" in record.title else "",
+            short_fingerprint(record.title),
         )
+
+    def extend_cached(
+        self,
+        records: Sequence[Record],
+        title_words: Sequence[tuple[str, ...]],
+        shorts: Sequence[str],
+    ) -> None:
+        """:meth:`extend` for a cached library, which holds each title's words and short-title
+        fingerprint: a 100,000-entry library is indexed at the start of every merge, and
+        working them out again, record by record, was a third of that."""
+        by_id, put = self._by_id, self._put
+        for record, title, short in zip(records, title_words, shorts, strict=True):
+            if record.ids:
+                for i in record.ids:
+                    by_id.setdefault(i, record)
+            if title:
+                n = len(title)
+                put(record, "".join(title), _thirds(title, n) if n >= NEAR_MIN_WORDS else (), short)
+        self._size += len(records)
 
     def add_paper(self, paper: Paper, parts: MatchParts) -> None:
         """Index a paper of this run (with its key) by its :func:`paper_match_parts`: as

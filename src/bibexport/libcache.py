@@ -23,7 +23,7 @@ from .errors import Problem
 from .model import Origin
 
 # Bump when Record, the readers' output or this layout change: old entries then just miss.
-LAYOUT = 3
+LAYOUT = 4
 _MAGIC = b"bibexport-library-cache\n"
 
 
@@ -120,10 +120,12 @@ def _payload(library: Any) -> tuple[Any, ...]:
             + ((True,) if r.preprint else ())
         )
     problems = [(p.message, p.source, p.line) for p in library.problems]
-    from .dedup import words  # what the index is built from: cached too, it costs a third
+    # What the index is built from, cached too: working it out costs more than reading it.
+    from .dedup import short_fingerprint, words
 
     title_words = [words(r.title) for r in library.records]
-    return library.path, tuple(sources), records, problems, library.keys, title_words
+    shorts = [short_fingerprint(r.title) for r in library.records]
+    return library.path, tuple(sources), records, problems, library.keys, title_words, shorts
 
 
 def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
@@ -131,7 +133,7 @@ def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
     from .records import _new_record
 
     # Messages name the library as this run does ("refs.bib", not the path of an earlier run).
-    stored, sources, records, problems, keys, title_words = payload
+    stored, sources, records, problems, keys, title_words, shorts = payload
     sources = [path if source == stored else source for source in sources]
     library = Library(path, format)
     append = library.records.append
@@ -143,7 +145,8 @@ def _library(path: str, format: str, payload: tuple[Any, ...]) -> Any:
         for message, source, line in problems
     ]
     library.keys = set(keys)
-    if len(title_words) != len(library.records):
+    if not len(title_words) == len(shorts) == len(library.records):
         raise ValueError("cache: one title per record")
     library.title_words = title_words
+    library.shorts = shorts
     return library

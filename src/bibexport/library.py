@@ -64,6 +64,7 @@ class Library:
     keys: set[str] = field(default_factory=set)  # entry keys, broken entries' included
     # words(record.title) per record, when the library came from the cache: indexing skips them
     title_words: list[tuple[str, ...]] | None = None
+    shorts: list[str] | None = None  # and their short titles' (dedup.short_fingerprint)
 
 
 # --- TeX -> Unicode ---------------------------------------------------------------------------

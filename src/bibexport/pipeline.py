@@ -7,7 +7,6 @@ stays in memory per paper is its key and fingerprint.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -347,9 +346,10 @@ def _index_of(libraries: Sequence[Library]) -> Index:
     index = Index()
     with _no_cycle_collection():
         for library in libraries:
-            title_words = library.title_words or itertools.repeat(None)
-            for record, words in zip(library.records, title_words, strict=False):  # or repeat
-                index.add(record, words)
+            if library.title_words is not None and library.shorts is not None:  # cached
+                index.extend_cached(library.records, library.title_words, library.shorts)
+            else:
+                index.extend(library.records)
     return index
 
 
