@@ -2,7 +2,7 @@
 
 What is cached is what :func:`bibexport.library.read_library` returns: the records matching
 needs, the problems met and every key. An entry is used only when the library's size, mtime
-and BLAKE2 hash all still agree, and only by the bibexport version that wrote it; anything
+and SHA-256 hash all still agree, and only by the bibexport version that wrote it; anything
 else (a missing, stale, truncated or foreign cache file) is a miss, never an error. The cache
 lives in ``$BIBEXPORT_CACHE_DIR``, else ``$XDG_CACHE_HOME/bibexport``, else
 ``~/.cache/bibexport``; ``BIBEXPORT_CACHE=0`` turns it off. It holds no whole entries, only
@@ -43,11 +43,14 @@ def _entry_path(folder: str, path: str, format: str) -> str:
 
 
 def _fingerprint(path: str) -> tuple[int, int, str] | None:
-    """(size, mtime in ns, BLAKE2b of the bytes), or None if the file cannot be read."""
+    """(size, mtime in ns, SHA-256 of the bytes), or None if the file cannot be read.
+
+    SHA-256 rather than BLAKE2b: CPUs with SHA instructions (most x86 and ARM of recent
+    years) hash a 90 MB library in a third of the time."""
     try:
         with open(path, "rb") as f:
             stat = os.fstat(f.fileno())
-            digest = hashlib.file_digest(f, "blake2b").hexdigest()
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns, digest
