@@ -42,8 +42,17 @@ EXAMPLES = int(os.environ.get("BIBEXPORT_NAMES_EXAMPLES", "500"))
 
 
 def parse_general(raw: str) -> Person | None:
-    """``parse_name`` without its fast path (and without its cache)."""
-    with mock.patch.object(names, "_parse_plain", lambda name, words: None):
+    """``parse_name`` without its fast paths (and without its cache)."""
+    with (
+        mock.patch.object(names, "_parse_plain", lambda name, words: None),
+        mock.patch.object(names, "_parse_two_words", lambda name, lowered, space: None),
+    ):
+        return parse_name.__wrapped__(raw)
+
+
+def parse_without_two_words(raw: str) -> Person | None:
+    """``parse_name`` without ``_parse_two_words`` (and without its cache)."""
+    with mock.patch.object(names, "_parse_two_words", lambda name, lowered, space: None):
         return parse_name.__wrapped__(raw)
 
 
@@ -161,6 +170,48 @@ def raw_names(draw: st.DrawFn) -> str:
 @given(raw_names())
 def test_fast_path_agrees_with_the_general_rules(raw: str) -> None:
     assert parse_name.__wrapped__(raw) == parse_general(raw)
+
+
+_odd_word = st.one_of(  # what else a listing may hold: CJK, accents, brackets, controls
+    st.sampled_from(["张磊", "山田", "太郎", "김철수", "Đặng", "(Meta)", "AI,", "O'NEIL", "Team",
+                     "the", "THE", "et", "al.", "al", "Ǆemal", "İlker", "ß", "ﬁ", "x\u0301", "\x85",
+                     "\u2028", "A\x1fB", "Lab)", "(", "ǈ", "ΣΊΣΥΦΟΣ", "ΌΣΟΣ"]),
+    st.text(max_size=5),
+)  # fmt: skip
+
+
+@st.composite
+def two_word_names(draw: st.DrawFn) -> str:
+    """Two words (sometimes three, or odd spaces around them): the shape _parse_two_words takes."""
+    words = draw(st.lists(st.one_of(_word, _odd_word), min_size=2, max_size=3))
+    separators = st.sampled_from([" ", " ", " ", "  ", "\t", "\u00a0", " ; ", ", ", "\u200b "])
+    out = draw(st.sampled_from(["", " ", ";", "\u200b"])) + words[0]
+    for word in words[1:]:
+        out += draw(separators) + word
+    return out + draw(st.sampled_from(["", " ", ",", " ;"]))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(two_word_names())
+def test_two_word_path_agrees_with_the_general_rules(raw: str) -> None:
+    assert parse_name.__wrapped__(raw) == parse_general(raw) == parse_without_two_words(raw)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Rinon Gal", "JIANFEI YANG", "hamid kazemi", "Aäron Oord", "AJ Piergiovanni", "o'brien smith"],
+)
+def test_two_word_names_take_the_two_word_path(name: str) -> None:
+    person = names._parse_two_words(name, name.lower(), name.index(" "))
+    assert person is not None
+    assert person == parse_general(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Meta AI", "The Consortium", "山田 太郎", "Smith (Lab)", "Google Research"]
+)
+def test_two_word_path_declines_organisations_and_cjk(name: str) -> None:
+    assert names._parse_two_words(name, name.lower(), name.index(" ")) is None
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -88,3 +88,51 @@ class Paper:
     @property
     def year(self) -> int | None:
         return self.venue.year
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__, which costs more
+# than the rest of making a paper: the per-paper paths (normalise, keys.with_key) set the slots
+# directly with these. Only while Paper has exactly these fields (PAPER_AS_WRITTEN).
+_PAPER_FIELDS: tuple[str, ...] = (
+    *("title", "authors", "venue", "origin", "abstract"),
+    *("number", "track", "key", "keywords"),
+)
+PAPER_AS_WRITTEN = tuple(Paper.__dataclass_fields__) == _PAPER_FIELDS
+(
+    SET_TITLE,
+    SET_AUTHORS,
+    SET_VENUE,
+    SET_ORIGIN,
+    SET_ABSTRACT,
+    SET_NUMBER,
+    SET_TRACK,
+    SET_KEY,
+    SET_KEYWORDS,
+) = (Paper.__dict__[name].__set__ for name in _PAPER_FIELDS)
+
+
+def new_paper(
+    title: str,
+    authors: tuple[Person, ...],
+    venue: Venue,
+    origin: Origin,
+    abstract: str,
+    number: int | None,
+    track: str,
+    key: str,
+    keywords: tuple[str, ...],
+) -> Paper:
+    """``Paper(...)`` with every field given, at a third of the cost (see SET_TITLE)."""
+    if not PAPER_AS_WRITTEN:  # Paper has other fields than these: the safe way
+        return Paper(title, authors, venue, origin, abstract, number, track, key, keywords)
+    paper: Paper = object.__new__(Paper)
+    SET_TITLE(paper, title)
+    SET_AUTHORS(paper, authors)
+    SET_VENUE(paper, venue)
+    SET_ORIGIN(paper, origin)
+    SET_ABSTRACT(paper, abstract)
+    SET_NUMBER(paper, number)
+    SET_TRACK(paper, track)
+    SET_KEY(paper, key)
+    SET_KEYWORDS(paper, keywords)
+    return paper

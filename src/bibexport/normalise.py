@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .formats.listing import Header, ListingEntry
-from .model import Paper, Person, Venue
+from .model import Paper, Person, Venue, new_paper
 from .names import parse_name
 from .text import collapse_space
 
@@ -75,14 +75,29 @@ def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
 
 def normalise(entry: ListingEntry, venue: Venue, track: str) -> Paper:
     """One listing entry -> a Paper. The track goes to keywords, never into the booktitle."""
-    keywords = tuple(filter(None, (venue.event_title if venue.short else "", track)))
-    return Paper(
-        title=collapse_space(entry.title),
-        authors=normalise_authors(entry.authors),
-        venue=venue,
-        origin=entry.origin,  # frozen: shared, not copied
-        abstract=entry.abstract,
-        number=entry.number,
-        track=track,
-        keywords=keywords,
+    return new_paper(  # Paper(...), cheaper: this runs for every paper
+        collapse_space(entry.title),
+        normalise_authors(entry.authors),
+        venue,
+        entry.origin,  # frozen: shared, not copied
+        entry.abstract,
+        entry.number,
+        track,
+        "",
+        _keywords(venue, track),
     )
+
+
+# The last venue and track _keywords saw, and their keywords: a listing's papers share them.
+# The venue itself is held (not its id), so that it is the same object, not another at its place.
+_last_keywords: tuple[Venue | None, str, tuple[str, ...]] = (None, "", ())
+
+
+def _keywords(venue: Venue, track: str) -> tuple[str, ...]:
+    """The event (``ICLR 2023``) and the track, those that are not empty."""
+    global _last_keywords
+    last_venue, last_track, keywords = _last_keywords
+    if venue is not last_venue or track != last_track:
+        keywords = tuple(filter(None, (venue.event_title if venue.short else "", track)))
+        _last_keywords = venue, track, keywords
+    return keywords
