@@ -422,9 +422,12 @@ class ListingReader:
                     current = ListingEntry(
                         n, title, Origin(source, number), _split_authors(m[3]), abstract
                     )
-                    number += text.count("\n", m.end(2) + 1, m.end())
-                    self.chars_read += m.end() - m.end(2) - 1
-                    pos = m.end()
+                    # The lines after the title's: blank ones (one line feed each) up to
+                    # "Authors: " (9 characters), its own, blank ones, the abstract's.
+                    number += m.start(3) - 10 - m.end(2) + m.start(4) - m.end(3) + len(abstract)
+                    end = m.end()
+                    self.chars_read += end - m.end(2) - 1
+                    pos = end
                     continue
                 stop = _next_paper_line(text, pos) if _AT_ONCE else size
                 lines = text[pos:stop].split("\n")
