@@ -324,6 +324,8 @@ def test_inert_characters_never_change_under_nfc(plane: int) -> None:
                 seconds.add(chr(int(parts[1], 16)))
     if plane == 0:
         seconds |= {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
+        # Printable ASCII is taken as inert without asking _inert.
+        assert not {chr(c) for c in range(0x20, 0x7F)} & seconds
     for code in range(plane << 16, (plane + 1) << 16):
         char = chr(code)
         if _inert(char):
