@@ -10,13 +10,16 @@ import codecs
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import BinaryIO
 
 from .errors import InputError
 
 STDIN = "-"
 _SNIFF = 8192
+# Lines of text read at once (read_blocks): the number of lines before them, their text, and
+# the UTF-8 bytes it was decoded from (None if it was not, or not all at once).
+Block = tuple[int, str, bytes | None]
 
 
 def display_name(path: str) -> str:
@@ -40,11 +43,14 @@ def open_input(path: str, kind: str = "listing") -> BinaryIO:
         raise InputError(exc.strerror or str(exc), name) from None
 
 
-def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, text without its line end) for a file or ``-`` (stdin).
+def read_blocks(path: str, encoding: str | None = None) -> Iterator[Block]:
+    """The text of a file or ``-`` (stdin) in blocks of whole lines (:data:`Block`). Every
+    line of a block ends with a line feed, the last one too (one is added at the end of a
+    file without it); a line may keep a carriage return before it.
 
     UTF-8 (with or without BOM) unless ``encoding`` says otherwise; UTF-16 with a BOM is
-    recognised. NUL bytes mean the file is not text.
+    recognised. NUL bytes mean the file is not text. The lines before a fault come in a
+    block of their own, then the error: a reader of the lines sees exactly those.
     """
     name = display_name(path)
     stream = open_input(path)
@@ -59,9 +65,9 @@ def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
             raise InputError(f"not a text file (NUL byte at offset {offset})", name, 1)
         rest: BinaryIO = io.BufferedReader(_Chain(head, stream), 1 << 16)
         if encoding is None or codecs.lookup(encoding).name == "utf-8":
-            yield from utf8_lines(rest, name)
+            yield from utf8_blocks(rest, name)
         else:
-            yield from _decoded_lines(rest, name, encoding)
+            yield from _decoded_blocks(rest, name, encoding)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", name) from None
     finally:
@@ -69,66 +75,79 @@ def read_lines(path: str, encoding: str | None = None) -> Iterator[tuple[int, st
             stream.close()
 
 
-def utf8_lines(
-    stream: BinaryIO, name: str, number: int = 0, offset: int = 0
-) -> Iterator[tuple[int, str]]:
-    """Lines decoded a megabyte at a time; a block that fails is read again line by line,
-    which finds the line and byte of the fault. ``number`` and ``offset`` say where in its
-    file the stream starts (lines before it, and bytes), for a listing read in parts."""
-    while block := stream.readlines(1 << 20):
-        data = b"".join(block)
+def utf8_blocks(stream: BinaryIO, name: str, number: int = 0, offset: int = 0) -> Iterator[Block]:
+    """:func:`read_blocks` for UTF-8, decoded a megabyte at a time; a block that fails is
+    read again line by line, which finds the line and byte of the fault. ``number`` and
+    ``offset`` say where in its file the stream starts (lines before it, and bytes), for a
+    listing read in parts."""
+    while data := stream.read(1 << 20):
+        if not data.endswith(b"\n"):
+            data += stream.readline()  # the rest of the block's last line
         if number == 0 and data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
             offset = len(codecs.BOM_UTF8)
-            block[0] = block[0][len(codecs.BOM_UTF8) :]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = "\x00"  # the slow path below says where
         if "\x00" in text:
-            yield from _utf8_lines_one_by_one(block, name, number, offset)  # raises
-            number, offset = number + len(block), offset + len(data)
-            continue
-        lines = text.split("\n")
-        if lines[-1] == "":
-            lines.pop()  # the block ended with a line end
-        for line in lines:
-            number += 1
-            yield number, line.rstrip("\r")
+            text = yield from _lines_before_fault(io.BytesIO(data), name, number, offset)
+        if not text.endswith("\n"):
+            text += "\n"  # only at the end of the file
+        yield number, text, data
+        number += text.count("\n")
         offset += len(data)
 
 
-def _utf8_lines_one_by_one(
-    stream: Iterable[bytes], name: str, before: int, offset: int
-) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(stream, start=before + 1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"invalid UTF-8 at byte {offset + exc.start} (0x{raw[exc.start]:02x}); "
-                "if the file is in another encoding, give it with --encoding (e.g. latin-1)",
-                name,
-                number,
-            ) from None
-        if "\x00" in text:
-            raise InputError("not a text file (NUL byte)", name, number)
-        offset += len(raw)
-        yield number, text.rstrip("\r\n")
+def _lines_before_fault(
+    lines: Iterable[bytes], name: str, before: int, offset: int
+) -> Generator[Block, None, str]:
+    """The block of lines before the first bad one, then its error. (Each line holds its line
+    end, so a block that fails has a line that fails; were there none, all is returned.)"""
+    good: list[str] = []
+    try:
+        for number, raw in enumerate(lines, start=before + 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"invalid UTF-8 at byte {offset + exc.start} (0x{raw[exc.start]:02x}); "
+                    "if the file is in another encoding, give it with --encoding (e.g. latin-1)",
+                    name,
+                    number,
+                ) from None
+            if "\x00" in text:
+                raise InputError("not a text file (NUL byte)", name, number)
+            offset += len(raw)
+            good.append(text.rstrip("\r\n"))
+    except InputError:
+        if good:
+            yield before, "\n".join(good) + "\n", None
+        raise
+    return "\n".join(good) + "\n"
 
 
-def _decoded_lines(stream: BinaryIO, name: str, encoding: str) -> Iterator[tuple[int, str]]:
+def _decoded_blocks(stream: BinaryIO, name: str, encoding: str) -> Iterator[Block]:
+    """:func:`read_blocks` for another encoding (where CR, CR LF and LF all end a line)."""
     wrapper = io.TextIOWrapper(stream, encoding=encoding, newline=None)
-    number = 0
+    number, before = 0, 0
+    block: list[str] = []
     try:
         for number, text in enumerate(wrapper, start=1):
             if number == 1:
                 text = text.lstrip("\ufeff")
-            yield number, text.rstrip("\r\n")
+            block.append(text.rstrip("\r\n"))
+            if len(block) == 1 << 12:
+                yield before, "\n".join(block) + "\n", None
+                before, block = number, []
     except UnicodeDecodeError as exc:
+        if block:
+            yield before, "\n".join(block) + "\n", None
         raise InputError(f"cannot decode as {encoding}: {exc.reason}", name, number + 1) from None
     finally:
         wrapper.detach()
+    if block:
+        yield before, "\n".join(block) + "\n", None
 
 
 class _Chain(io.RawIOBase):

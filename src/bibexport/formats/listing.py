@@ -10,13 +10,14 @@ import codecs
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import BinaryIO
 
 from ..errors import InputError, Problem
-from ..inputs import STDIN, display_name, open_input, read_lines, utf8_lines
+from ..inputs import STDIN, Block, display_name, open_input, read_blocks, utf8_blocks
 from ..model import Origin
 from ..text import collapse_space
 
@@ -31,6 +32,22 @@ TAG = re.compile(r"\s*\[(?P<name>[A-Za-z][A-Za-z ]*?)\d*\]\s*$")
 # The site's buttons; a trailing run of tags is stripped from its first known one on, so a
 # title that really ends in brackets ("... [MASK]") keeps them.
 KNOWN_TAGS = frozenset({"pdf", "copy", "kimi", "rel", "related", "html", "code", "star", "bib"})
+# A paper as nearly every one is, from its "#N" line (which ends in a tag) up to the next line
+# that starts with "#": the title line, blank lines, "Authors: ...", blank lines, the abstract,
+# no line with a space at either end. Read at once (see ListingReader._entries) when no line
+# of it holds what collapse_space would change (_Flaws).
+_PAPER_AT_ONCE = re.compile(
+    r"#([0-9]+) ([^\n]*\])\n\n*Authors: ([^\n]*)(?<! )\n\n*((?:[^# \n][^\n]*(?<! )\n|\n)*)"
+)
+# A line where _PAPER_AT_ONCE may match (found after a line feed): the text before it is read
+# line by line.
+_PAPER_LINE = re.compile(r"#[0-9]+ [^\n]*\]$", re.M)
+# The site's tags as nearly every title line ends (strip_tags cuts them off).
+_SITE_TAGS = re.compile(r" \[PDF[0-9]*\] \[Copy[0-9]*\] \[Kimi[0-9]*\]")
+# Bytes of printable ASCII, and the line feed: what most of a listing is made of.
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
+# False: read every line one by one, for tests that compare the two ways.
+_AT_ONCE = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +72,14 @@ class ListingEntry:
     @property
     def abstract(self) -> str:
         """Paragraphs joined by a blank line; wrapped lines within one by a space."""
+        lines = self.abstract_lines
+        end = len(lines)
+        while end and not lines[end - 1]:
+            end -= 1
+        if "" not in lines[:end]:  # one paragraph, as most are (blank lines only after it)
+            return " ".join(lines[:end])
         paragraphs: list[list[str]] = [[]]
-        for line in self.abstract_lines:
+        for line in lines:
             if line:
                 paragraphs[-1].append(line)
             elif paragraphs[-1]:
@@ -91,6 +114,90 @@ def _last_tag(title: str, end: int) -> re.Match[str] | None:
     while start and title[start - 1].isspace():
         start -= 1
     return TAG.match(title, start, end)
+
+
+def _tagged_title(title: str) -> str | None:
+    """``strip_tags(title)`` if ``title`` (from a clean "#N" line) ends in a tag, else None
+    (then the line is not always a paper: see _entries)."""
+    cut = title.rfind(" [PDF")
+    if cut > 0 and title[cut - 1] != "]" and _SITE_TAGS.fullmatch(title, cut):
+        return title[:cut]  # no tag before [PDF]: it is the first of the tags
+    return strip_tags(title) if _last_tag(title, len(title)) else None
+
+
+@cache
+def _inert(char: str) -> bool:
+    """Whether collapse_space leaves ``char`` (not ASCII) as it is wherever it stands, so
+    long as every other character of its line is such: printable, and NFC in any company
+    (a starter that is its own NFC and that nothing before it composes with; those that can
+    be composed with are all below U+0900 or U+1E00 to U+FFFF: tests/test_listing_at_once.py)."""
+    code = ord(char)
+    return (
+        (code < 0x900 or 0x1E00 <= code < 0x10000)
+        and char.isprintable()
+        and not unicodedata.combining(char)
+        and unicodedata.normalize("NFC", char) == char
+    )
+
+
+class _Flaws:
+    """Where, in a block of lines, collapse_space would change a line (but for a space at
+    either end of a line, which _PAPER_AT_ONCE does not take): two spaces in a row, or a
+    character that is not :func:`_inert`. Each kind is looked for from where it was last
+    found, so a block is searched once per kind of flaw, and only when there is one: most
+    blocks have no flaw at all, and then this costs a translation of their bytes."""
+
+    def __init__(self, text: str, data: bytes | None) -> None:
+        self.text = text
+        self.kinds: list[str] | None = None  # None: look at each line (see clean)
+        self.found: list[int] = []  # per kind, where it is from where it was looked for
+        self.next = -1  # the first flaw from where clean last looked on
+        if data is not None:
+            odd = set(data.translate(None, _PLAIN).decode("utf-8"))
+            kinds = ["  ", *(char for char in odd if not _inert(char))]
+            if len(kinds) <= 8:
+                self.kinds = kinds
+                self.found = [-1] * len(kinds)
+
+    def first(self, pos: int) -> int:
+        """The position of the first flaw from ``pos`` on (the end of the text if none)."""
+        text, found, size = self.text, self.found, len(self.text)
+        first = size
+        for i, kind in enumerate(self.kinds or ()):
+            if found[i] < pos:
+                at = text.find(kind, pos)
+                found[i] = at if at >= 0 else size
+            first = min(first, found[i])
+        return first
+
+    def clean(self, start: int, end: int) -> bool:
+        """Whether collapse_space returns each line from ``start`` to ``end`` as it is."""
+        if self.kinds is not None:
+            if self.next < start:
+                self.next = self.first(start)
+            return self.next >= end
+        return all(collapse_space(line) == line for line in self.text[start:end].split("\n"))
+
+
+def _next_paper_line(text: str, pos: int) -> int:
+    """Where the first line after ``pos`` that _PAPER_LINE takes starts (else the end)."""
+    at = pos
+    while (at := text.find("\n#", at) + 1) > 0:
+        if _PAPER_LINE.match(text, at):
+            return at
+    return len(text)
+
+
+def _split_authors(authors: str) -> list[str]:
+    """split_authors(authors) for a clean line (no space at either end, no two in a row)."""
+    names = authors.split(" ; ")
+    if len(names) > 1 and len(names) == authors.count(";") + 1:
+        return names  # each ";" between spaces, and no name is empty or has a space round it
+    if ";" not in authors and "," not in authors:
+        return names  # one name
+    from ..names import split_authors
+
+    return split_authors(authors)
 
 
 def parse_header(text: str, origin: Origin) -> Header | None:
@@ -264,89 +371,142 @@ class ListingReader:
     def entries(self) -> Iterator[ListingEntry]:
         part = self._part
         if part is None:
-            return self._entries(read_lines(self.path, self.encoding), 0, False)
-        lines = utf8_lines(io.BytesIO(part.data), self.source, part.line - 1, part.offset)
+            return self._entries(read_blocks(self.path, self.encoding), 0, False)
+        blocks = utf8_blocks(io.BytesIO(part.data), self.source, part.line - 1, part.offset)
         # The first paper of a part after the first follows one this reader never saw: the
         # caller checks their order (previous None).
-        return self._entries(lines, 0 if part.first else None, True)
+        return self._entries(blocks, 0 if part.first else None, True)
 
     def _entries(
-        self, lines: Iterator[tuple[int, str]], previous_number: int | None, seen_content: bool
+        self,
+        blocks: Iterator[Block],
+        previous_number: int | None,
+        seen_content: bool,
     ) -> Iterator[ListingEntry]:
+        """The papers, read line by line, but for papers of the usual shape: _PAPER_AT_ONCE
+        reads each of those at once, leaving everything as reading its lines would."""
+        from ..names import split_authors
+
         current: ListingEntry | None = None
         pending: list[tuple[int, str]] = []  # a "#N ..." line waiting for proof it is a paper
-        for number, raw in lines:
-            self.chars_read += len(raw) + 1
-            line = collapse_space(raw)
-            if pending:
-                # A "#N" line inside an abstract is a paper only if an Authors line follows.
-                if not line:
-                    pending.append((number, line))
-                    continue
-                head_number, head = pending[0]
-                if line[0] in "Aa" and AUTHORS.match(line):
+        source = self.source
+        for number, text, data in blocks:
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")  # lines lose their \r below anyway
+            flaws = _Flaws(text, data)
+            pos, size = 0, len(text)
+            while pos < size:
+                if (
+                    _AT_ONCE
+                    and text[pos] == "#"
+                    and (m := _PAPER_AT_ONCE.match(text, pos))
+                    and (title := _tagged_title(m[2])) is not None
+                    and flaws.clean(pos, m.end())
+                ):
+                    # What the lines below do with a "#N" line that ends in a tag, and then
+                    # with the paper's blank lines, its authors and its abstract.
+                    number += 1
+                    self.chars_read += m.end(2) + 1 - pos
+                    if pending and current is not None:
+                        current.abstract_lines.extend(held for _, held in pending)
+                    pending = []
+                    seen_content = True
                     if current is not None:
                         yield self._finish(current)
-                    current = self._start(head_number, head, previous_number)
-                    previous_number = current.number
-                elif current is not None:
-                    current.abstract_lines.extend(text for _, text in pending)
-                pending = []
-            if not seen_content:
-                if not line:
-                    continue
-                seen_content = True
-                if not PAPER.match(line):
-                    self.header = parse_header(line, Origin(self.source, number))
-                    if self.header is None:
-                        raise InputError(
-                            f"expected a header like 'ICLR.2023 - Poster', found {line[:60]!r}",
-                            self.source,
-                            number,
-                        )
-                    continue
-            if current is None and (m := TOTAL.match(line)):
-                self.total = _total(m)
-                continue
-            if line[:1] == "#" and PAPER.match(line):
-                if current is None or _last_tag(line, len(line)):
-                    if current is not None:
-                        yield self._finish(current)
-                    current = self._start(number, line, previous_number)
-                    previous_number = current.number
-                else:
-                    pending = [(number, line)]
-                continue
-            if current is None:
-                if line:
-                    raise InputError(
-                        f"expected a paper line like '#1 Title', found {line[:60]!r}",
-                        self.source,
-                        number,
+                    n = int(m[1])
+                    if previous_number is not None and n <= previous_number:
+                        self.problems.append(out_of_order(n, previous_number, source, number))
+                    previous_number = n
+                    abstract = m[4].split("\n")
+                    abstract.pop()  # after the last line feed
+                    current = ListingEntry(
+                        n, title, Origin(source, number), _split_authors(m[3]), abstract
                     )
-                continue
-            if (
-                line[:1] in ("A", "a")
-                and (m := AUTHORS.match(line))
-                and current.authors is None
-                and not current.abstract_lines
-            ):
-                from ..names import split_authors
-
-                current.authors = split_authors(m.group("authors"))
-                continue
-            if line or current.abstract_lines:
-                current.abstract_lines.append(line)
+                    # The lines after the title's: blank ones (one line feed each) up to
+                    # "Authors: " (9 characters), its own, blank ones, the abstract's.
+                    number += m.start(3) - 10 - m.end(2) + m.start(4) - m.end(3) + len(abstract)
+                    end = m.end()
+                    self.chars_read += end - m.end(2) - 1
+                    pos = end
+                    continue
+                stop = _next_paper_line(text, pos) if _AT_ONCE else size
+                lines = text[pos:stop].split("\n")
+                lines.pop()  # after the last line feed
+                pos = stop
+                for raw in lines:
+                    number += 1
+                    raw = raw.rstrip("\r")
+                    self.chars_read += len(raw) + 1
+                    line = collapse_space(raw)
+                    if pending:
+                        # A "#N" line inside an abstract is a paper only if an Authors line
+                        # follows.
+                        if not line:
+                            pending.append((number, line))
+                            continue
+                        head_number, head = pending[0]
+                        if line[0] in "Aa" and AUTHORS.match(line):
+                            if current is not None:
+                                yield self._finish(current)
+                            current = self._start(head_number, head, previous_number)
+                            previous_number = current.number
+                        elif current is not None:
+                            current.abstract_lines.extend(held for _, held in pending)
+                        pending = []
+                    if not seen_content:
+                        if not line:
+                            continue
+                        seen_content = True
+                        if not PAPER.match(line):
+                            self.header = parse_header(line, Origin(source, number))
+                            if self.header is None:
+                                raise InputError(
+                                    "expected a header like 'ICLR.2023 - Poster', "
+                                    f"found {line[:60]!r}",
+                                    source,
+                                    number,
+                                )
+                            continue
+                    if current is None and (m := TOTAL.match(line)):
+                        self.total = _total(m)
+                        continue
+                    if line[:1] == "#" and PAPER.match(line):
+                        if current is None or _last_tag(line, len(line)):
+                            if current is not None:
+                                yield self._finish(current)
+                            current = self._start(number, line, previous_number)
+                            previous_number = current.number
+                        else:
+                            pending = [(number, line)]
+                        continue
+                    if current is None:
+                        if line:
+                            raise InputError(
+                                f"expected a paper line like '#1 Title', found {line[:60]!r}",
+                                source,
+                                number,
+                            )
+                        continue
+                    if (
+                        line[:1] in ("A", "a")
+                        and (m := AUTHORS.match(line))
+                        and current.authors is None
+                        and not current.abstract_lines
+                    ):
+                        current.authors = split_authors(m.group("authors"))
+                        continue
+                    if line or current.abstract_lines:
+                        current.abstract_lines.append(line)
         if pending and current is not None:
-            current.abstract_lines.extend(text for _, text in pending)
+            current.abstract_lines.extend(held for _, held in pending)
         if current is not None:
             yield self._finish(current)
         if not seen_content:
-            raise InputError("the file holds only blank lines", self.source, 1)
+            raise InputError("the file holds only blank lines", source, 1)
         if self.count == 0:
             raise InputError(
                 "a header but no papers: expected lines like '#1 Title' after it",
-                self.source,
+                source,
                 self.header.origin.line if self.header else 1,
             )
 
