@@ -382,7 +382,19 @@ _PROTECTED = _ProtectedWords()
 
 def _protect_words(text: str, ascii_only: bool) -> str:
     # Encoding is per character, so braces added around words do not change it.
-    return _encode_chars(_WORD.sub(lambda m: _PROTECTED[m.group()], text), ascii_only)
+    return _encode_chars(_protected(text), ascii_only)
+
+
+_WORDS = re.compile(f"({_WORD.pattern})")
+
+
+def _protected(text: str) -> str:
+    """``_WORD.sub`` with the words looked up in C (``split`` and ``map``), not in a callback."""
+    pieces = _WORDS.split(text)  # between, word, between, ..., between
+    if len(pieces) > 1:
+        pieces[1::2] = map(_PROTECTED.__getitem__, pieces[1::2])
+        return "".join(pieces)
+    return text
 
 
 def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
@@ -391,11 +403,11 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
     ``protect`` braces words whose case a style must not change (titles). ``ascii_only`` writes
     non-ASCII letters as BibTeX special characters; characters with no TeX form stay UTF-8.
     """
-    if not _SPECIAL.search(text) and "@" not in text:
-        return _protect_words(text, ascii_only) if protect else _encode_chars(text, ascii_only)
-    result = None if protect else _to_bibtex_fast(text, ascii_only)
+    result = _to_bibtex_split(text, ascii_only, protect)
     if result is None:
-        result = _to_bibtex_tokens(text, ascii_only, protect)
+        result = None if protect else _to_bibtex_fast(text, ascii_only)
+        if result is None:
+            result = _to_bibtex_tokens(text, ascii_only, protect)
     # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
     return _LINE_START_AT.sub(r"\1{@}", result) if "\n" in result else result
 
@@ -455,6 +467,86 @@ def _to_bibtex_fast(text: str, ascii_only: bool) -> str | None:
         return None  # a "{" never closed: the scanner writes the unpaired ones as text
     # Encoding is per character: what the tokens wrote is ASCII, the rest is listing text.
     return _encode_chars(result, ascii_only)
+
+
+# The same tokens, captured: ``split`` cuts the text into plain, token, plain, ..., plain in
+# C, and a dict answers for the tokens that recur (``\\%``, ``$n$``, ``\\emph``), where
+# ``re.sub`` would call Python for each.
+_FAST_PIECES = re.compile(f"({_FAST_TOKEN.pattern})", re.DOTALL)
+# Per (ascii_only, protect): a token's TeX where it does not depend on the text around it.
+_KNOWN_TOKENS: dict[tuple[bool, bool], dict[str, str]] = {
+    (ascii_only, protect): {} for ascii_only in (False, True) for protect in (False, True)
+}
+
+
+def _to_bibtex_split(text: str, ascii_only: bool, protect: bool) -> str | None:
+    """What :func:`_to_bibtex_fast` writes (with ``protect``, what the token scanner writes),
+    without a callback per token or a second scan for non-ASCII characters; None where
+    ``_to_bibtex_fast`` gives up, and for ``\\url`` (its argument spans tokens)."""
+    parts = _FAST_PIECES.split(text)
+    if len(parts) == 1:  # nothing TeX or BibTeX reads specially: names, most titles
+        return _encode_chars(_protected(text) if protect else text, ascii_only)
+    known = _KNOWN_TOKENS[ascii_only, protect]
+    depth = 0
+    if protect:
+        parts[0] = _protected(parts[0])
+    for i in range(1, len(parts), 2):
+        token = parts[i]
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return None  # a "}" that closes nothing
+        else:
+            tex = known.get(token)
+            if tex is None:
+                tex = _token_tex(token, parts[i + 1][:1], ascii_only, protect)
+                if tex is None:
+                    return None
+            parts[i] = tex
+        if protect and depth == 0:  # the scanner protects the words outside braces only
+            parts[i + 1] = _protected(parts[i + 1])
+    if depth:
+        return None  # a "{" never closed: the scanner writes the unpaired ones as text
+    if ascii_only and not text.isascii():
+        # What the tokens wrote is ASCII; only the plain parts that are not need encoding.
+        parts[::2] = [p if p.isascii() else _encode_chars(p, True) for p in parts[::2]]
+    return "".join(parts)
+
+
+def _token_tex(token: str, after: str, ascii_only: bool, protect: bool) -> str | None:
+    """The TeX that ``_to_bibtex_fast``'s callback writes for ``token`` followed by the
+    character ``after`` (or none); None where it gives up. Kept in ``_KNOWN_TOKENS`` unless
+    ``after`` matters: an accent command's TeX depends on whether it is ASCII."""
+    c = token[0]
+    if c == "\\":
+        if token == "\\url":
+            return None  # its argument spans tokens: for _to_bibtex_fast
+        # The token is the whole control sequence, so _control reads just as far here, and
+        # looks at most one character past it (for accents, as said above).
+        tex, end = _control(token + after, 0)
+        if end != len(token):
+            rest = token[1:]
+            if end != 1 or rest in ("$", "{", "}", "\\") or protect:
+                # With protect, the scanner reads the rest as text: part of the next word.
+                return None
+            # The backslash shown; the rest read on, and encoded, as it is listing text.
+            tex = _encode_chars(tex + _ESCAPES.get(rest, rest), ascii_only)
+        if token[1:] in _ACCENT_COMMANDS:
+            return tex
+    elif c == "$":
+        math = r"\$" if len(token) == 1 else _math_tex(token, ascii_only)
+        if math is None:
+            return None
+        tex = math
+    else:
+        tex = _ESCAPES[c]
+    known = _KNOWN_TOKENS[ascii_only, protect]
+    if len(known) >= 1 << 16:  # bounded, as the title words are
+        known.clear()
+    known[token] = tex
+    return tex
 
 
 @lru_cache(maxsize=8192)  # $n$, $k$, $\\mathcal{O}(n)$: math recurs across abstracts

@@ -22,7 +22,8 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     family = _part(person.family, ascii_only)
     # A family name that starts lower case, or has a lower-case word inside ("Van den Broeck",
     # "Schroeder de Witt", "Soler i Bou"), is braced: BibTeX would read those words as "von".
-    if family[:1].islower() or any(w[:1].islower() for w in person.family.split()[1:]):
+    later = () if person.family.isalpha() else person.family.split()[1:]  # most are one word
+    if family[:1].islower() or any(w[:1].islower() for w in later):
         family = "{" + family + "}"
     last = f"{_part(person.particle, ascii_only)} {family}" if person.particle else family
     if person.suffix:
@@ -40,6 +41,8 @@ def _value(text: str, ascii_only: bool) -> str:
 
 def _part(text: str, ascii_only: bool) -> str:
     """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
+    if text.isascii() and text.isalpha():  # most are one word of ASCII letters: as they are
+        return "{" + text + "}" if text.lower() == "and" else text
     encoded = to_bibtex(text, ascii_only=ascii_only).replace(",", "{,}")
     return " ".join("{" + w + "}" if w.lower() == "and" else w for w in encoded.split(" "))
 
