@@ -39,6 +39,11 @@ def _value(text: str, ascii_only: bool) -> str:
     return to_bibtex(text, ascii_only=ascii_only)
 
 
+def _row(name: str, value: str) -> str:
+    """One field as written, or nothing for an empty value."""
+    return f"{INDENT}{name} = {{{value}}},\n" if value else ""
+
+
 def _part(text: str, ascii_only: bool) -> str:
     """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
     if text.isascii() and text.isalpha():  # most are one word of ASCII letters: as they are
@@ -59,7 +64,7 @@ class Writer:
         self._first_untexable: Origin | None = None
         self._first = not options.appending
         self.jabref_group = options.jabref_group
-        self._venues: dict[Venue, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        self._venues: dict[Venue, tuple[str, str]] = {}
 
     def begin(self) -> str:
         return ""
@@ -77,25 +82,9 @@ class Writer:
             )
         return ""
 
-    def fields(self, paper: Paper) -> list[tuple[str, str]]:
-        """(name, BibTeX value) in the order written; empty values are left out."""
-        a = self.ascii_only
-        authors = " and ".join([bibtex_name(p, a) for p in paper.authors])
-        before, after = self._venue_rows(paper.venue)
-        rows = [
-            ("author", authors),
-            ("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
-            *before,
-            ("date" if self.biblatex else "year", str(paper.year or "")),
-            *after,
-            ("abstract", to_bibtex(paper.abstract, ascii_only=a)),
-            ("keywords", _value(", ".join(paper.keywords), a)),
-        ]
-        return [(name, value) for name, value in rows if value]
-
-    def _venue_rows(self, venue: Venue) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """The venue's fields before the year and after it, encoded once per venue: every
-        paper of a listing has the same."""
+    def _venue_rows(self, venue: Venue) -> tuple[str, str]:
+        """The venue's rows before the year and after it, encoded and written once per venue:
+        every paper of a listing has the same."""
         rows = self._venues.get(venue)
         if rows is None:
             a = self.ascii_only
@@ -104,12 +93,15 @@ class Writer:
             # --validate-datamodel warns): there it is the series' ISSN, which the series
             # field already names.
             issn = venue.issn if venue.is_journal or not self.biblatex else ""
-            before = [(container, _value(venue.container_title, a))]
+            before = [_row(container, _value(venue.container_title, a))]
             if self.biblatex and not venue.is_journal and venue.short:
-                before.append(("eventtitle", _value(venue.event_title, a)))
-            before += [("volume", _value(venue.volume, a)), ("series", _value(venue.series, a))]
-            after = [("publisher", _value(venue.publisher, a)), ("issn", _value(issn, a))]
-            rows = self._venues[venue] = (before, after)
+                before.append(_row("eventtitle", _value(venue.event_title, a)))
+            before += [
+                _row("volume", _value(venue.volume, a)),
+                _row("series", _value(venue.series, a)),
+            ]
+            after = [_row("publisher", _value(venue.publisher, a)), _row("issn", _value(issn, a))]
+            rows = self._venues[venue] = ("".join(before), "".join(after))
         return rows
 
     def entry(self, paper: Paper) -> str:
@@ -117,7 +109,19 @@ class Writer:
 
     def render(self, paper: Paper) -> Rendered:
         """The entry without the blank line before it, and its characters with no TeX form."""
-        body = "".join([f"{INDENT}{name} = {{{value}}},\n" for name, value in self.fields(paper)])
+        a = self.ascii_only
+        before, after = self._venue_rows(paper.venue)
+        body = "".join(
+            [
+                _row("author", " and ".join([bibtex_name(p, a) for p in paper.authors])),
+                _row("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
+                before,
+                _row("date" if self.biblatex else "year", str(paper.year or "")),
+                after,
+                _row("abstract", to_bibtex(paper.abstract, ascii_only=a)),
+                _row("keywords", _value(", ".join(paper.keywords), a)),
+            ]
+        )
         chars = frozenset(untexable(body)) if self.ascii_only and not body.isascii() else _NONE
         if self.jabref_group:  # as given: JabRef compares the name, it does not decode TeX
             body += f"{INDENT}groups = {{{self.jabref_group}}},\n"
