@@ -12,7 +12,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bibexport.formats.bibtex import _part, bibtex_name
+from bibexport.formats.bibtex import _author, _part, bibtex_name
 from bibexport.model import Person
 from bibexport.text import (
     _ESCAPES,
@@ -192,3 +192,21 @@ def _name_reference(person: Person, ascii_only: bool) -> str:
 def test_bibtex_name_agrees_with_the_general_path(person: Person, ascii_only: bool) -> None:
     bibtex_name.cache_clear()
     assert bibtex_name(person, ascii_only) == _name_reference(person, ascii_only)
+    assert _author(person, ascii_only) == bibtex_name(person, ascii_only)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    person=st.builds(
+        Person,
+        given=st.sampled_from(["", "Ana", "and", "AND", "Li", "É", "Ng Wei", "J.", "x"]),
+        family=st.sampled_from(["", "Smith", "and", "And", "de", "van Dam", "Ölz", "McDo", "X"]),
+        particle=st.sampled_from(["", "", "van"]),
+        suffix=st.sampled_from(["", "", "Jr"]),
+        literal=st.sampled_from(["", "", "", "others", "OpenAI"]),
+    ),
+    ascii_only=st.booleans(),
+)
+def test_common_author_shortcut_agrees_with_bibtex_name(person: Person, ascii_only: bool) -> None:
+    bibtex_name.cache_clear()
+    assert _author(person, ascii_only) == bibtex_name(person, ascii_only)

@@ -33,6 +33,25 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     return last
 
 
+def _author(person: Person, ascii_only: bool) -> str:
+    """:func:`bibtex_name`, written at once for the common name (a given name and a
+    capitalised family name, one word of ASCII letters each), without its cache lookup, which
+    hashes the person in Python."""
+    given, family = person.given, person.family
+    both = given + family
+    if (
+        both.isalpha()
+        and both.isascii()
+        and given
+        and family[:1].isupper()
+        and not (person.particle or person.suffix or person.literal)
+        and given.lower() != "and"
+        and family.lower() != "and"
+    ):
+        return f"{family}, {given}"
+    return bibtex_name(person, ascii_only)
+
+
 @lru_cache(maxsize=1024)
 def _value(text: str, ascii_only: bool) -> str:
     """A venue's fields and the keywords: the same few values on every paper of a listing."""
@@ -113,7 +132,7 @@ class Writer:
         before, after = self._venue_rows(paper.venue)
         body = "".join(
             [
-                _row("author", " and ".join([bibtex_name(p, a) for p in paper.authors])),
+                _row("author", " and ".join([_author(p, a) for p in paper.authors])),
                 _row("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
                 before,
                 _row("date" if self.biblatex else "year", str(paper.year or "")),
