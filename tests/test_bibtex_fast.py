@@ -210,3 +210,11 @@ def test_bibtex_name_agrees_with_the_general_path(person: Person, ascii_only: bo
 def test_common_author_shortcut_agrees_with_bibtex_name(person: Person, ascii_only: bool) -> None:
     bibtex_name.cache_clear()
     assert _author(person, ascii_only) == bibtex_name(person, ascii_only)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(text=st.one_of(TEXT, st.text(alphabet=st.sampled_from([*"aZ5 -'’\t\u00a0_.ǅÖ漢:("]))))
+def test_title_words_protected_run_by_run_as_by_one_substitution(text: str) -> None:
+    from bibexport.text import _PROTECTED, _WORD, _protected
+
+    assert _protected(text) == _WORD.sub(lambda m: _PROTECTED[m.group()], text)

@@ -388,13 +388,26 @@ def _protect_words(text: str, ascii_only: bool) -> str:
 _WORDS = re.compile(f"({_WORD.pattern})")
 
 
-def _protected(text: str) -> str:
-    """``_WORD.sub`` with the words looked up in C (``split`` and ``map``), not in a callback."""
-    pieces = _WORDS.split(text)  # between, word, between, ..., between
-    if len(pieces) > 1:
+class _ProtectedChunks(dict[str, str]):
+    """Each run of a title between spaces (``Segmentation:``, ``GNNs``, ``(3D)``) with its
+    words protected. No word spans a space, so a title is its runs, each looked up: a dict
+    lookup per run instead of a regex over the title's letters (~5 us a title)."""
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= 1 << 16:  # bounded, as the words are
+            self.clear()
+        pieces = _WORDS.split(chunk)  # between, word, between, ..., between
         pieces[1::2] = map(_PROTECTED.__getitem__, pieces[1::2])
-        return "".join(pieces)
-    return text
+        self[chunk] = protected = "".join(pieces)
+        return protected
+
+
+_PROTECTED_CHUNKS = _ProtectedChunks()
+
+
+def _protected(text: str) -> str:
+    """``_WORD.sub`` with each word protected as :func:`_protect_word` says."""
+    return " ".join(map(_PROTECTED_CHUNKS.__getitem__, text.split(" ")))
 
 
 def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
