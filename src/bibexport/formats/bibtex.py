@@ -84,6 +84,8 @@ class Writer:
         self._first = not options.appending
         self.jabref_group = options.jabref_group
         self._venues: dict[Venue, tuple[str, str]] = {}
+        self._last_venue: Venue | None = None
+        self._last_rows = ("", "")
 
     def begin(self) -> str:
         return ""
@@ -104,6 +106,8 @@ class Writer:
     def _venue_rows(self, venue: Venue) -> tuple[str, str]:
         """The venue's rows before the year and after it, encoded and written once per venue:
         every paper of a listing has the same."""
+        if venue is self._last_venue:  # the papers of a listing share one: no hash per paper
+            return self._last_rows
         rows = self._venues.get(venue)
         if rows is None:
             a = self.ascii_only
@@ -121,6 +125,7 @@ class Writer:
             ]
             after = [_row("publisher", _value(venue.publisher, a)), _row("issn", _value(issn, a))]
             rows = self._venues[venue] = ("".join(before), "".join(after))
+        self._last_venue, self._last_rows = venue, rows
         return rows
 
     def entry(self, paper: Paper) -> str:
