@@ -155,22 +155,22 @@ _TEXISH = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
 @settings(max_examples=3000)
-@given(text=_TEXISH, ascii_only=st.booleans())
-def test_fast_encoder_agrees_with_token_scanner(text: str, ascii_only: bool) -> None:
-    from bibexport.text import _to_bibtex_fast, _to_bibtex_tokens
+@given(text=_TEXISH, ascii_only=st.booleans(), protect=st.booleans())
+def test_fast_encoder_agrees_with_token_scanner(text: str, ascii_only: bool, protect: bool) -> None:
+    from bibexport.text import _to_bibtex_split, _to_bibtex_tokens
 
-    fast = _to_bibtex_fast(text, ascii_only)
+    fast = _to_bibtex_split(text, ascii_only, protect)
     if fast is not None:
-        assert fast == _to_bibtex_tokens(text, ascii_only, protect=False)
+        assert fast == _to_bibtex_tokens(text, ascii_only, protect)
 
 
 def test_fast_encoder_answers_for_ordinary_abstracts() -> None:
-    from bibexport.text import _to_bibtex_fast
+    from bibexport.text import _to_bibtex_split
 
     abstract = (
         r"Given $n$ points, we need $\Omega(n^2)$ time (Table~3); a \emph{single} step, 25% of 9×."
     )
-    assert _to_bibtex_fast(abstract, True) == (
+    assert _to_bibtex_split(abstract, True, False) == (
         r"Given $n$ points, we need $\Omega(n^2)$ time (Table\textasciitilde{}3); "
         r"a \emph{single} step, 25\% of 9{\texttimes}."
     )

@@ -382,7 +382,32 @@ _PROTECTED = _ProtectedWords()
 
 def _protect_words(text: str, ascii_only: bool) -> str:
     # Encoding is per character, so braces added around words do not change it.
-    return _encode_chars(_WORD.sub(lambda m: _PROTECTED[m.group()], text), ascii_only)
+    return _encode_chars(_protected(text), ascii_only)
+
+
+_WORDS = re.compile(f"({_WORD.pattern})")
+
+
+class _ProtectedChunks(dict[str, str]):
+    """Each run of a title between spaces (``Segmentation:``, ``GNNs``, ``(3D)``) with its
+    words protected. No word spans a space, so a title is its runs, each looked up: a dict
+    lookup per run instead of a regex over the title's letters (~5 us a title)."""
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= 1 << 16:  # bounded, as the words are
+            self.clear()
+        pieces = _WORDS.split(chunk)  # between, word, between, ..., between
+        pieces[1::2] = map(_PROTECTED.__getitem__, pieces[1::2])
+        self[chunk] = protected = "".join(pieces)
+        return protected
+
+
+_PROTECTED_CHUNKS = _ProtectedChunks()
+
+
+def _protected(text: str) -> str:
+    """``_WORD.sub`` with each word protected as :func:`_protect_word` says."""
+    return " ".join(map(_PROTECTED_CHUNKS.__getitem__, text.split(" ")))
 
 
 def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
@@ -391,17 +416,11 @@ def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> s
     ``protect`` braces words whose case a style must not change (titles). ``ascii_only`` writes
     non-ASCII letters as BibTeX special characters; characters with no TeX form stay UTF-8.
     """
-    if not _SPECIAL.search(text) and "@" not in text:
-        return _protect_words(text, ascii_only) if protect else _encode_chars(text, ascii_only)
-    result = None if protect else _to_bibtex_fast(text, ascii_only)
-    if result is None:
+    result = _to_bibtex_split(text, ascii_only, protect)
+    if result is None:  # rare: see _to_bibtex_split
         result = _to_bibtex_tokens(text, ascii_only, protect)
     # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
     return _LINE_START_AT.sub(r"\1{@}", result) if "\n" in result else result
-
-
-class _Tangled(Exception):
-    """Text the one-pass encoder leaves to the token scanner (rare: see _to_bibtex_fast)."""
 
 
 # One pass over math, control sequences, braces and the characters BibTeX or LaTeX treat
@@ -413,58 +432,129 @@ _FAST_TOKEN = re.compile(
 )
 
 
-def _to_bibtex_fast(text: str, ascii_only: bool) -> str | None:
-    """What :func:`_to_bibtex_tokens` writes, in one ``re.sub``; None for the rare text it
-    leaves to the scanner (unsafe math, ``\\url``, braces that do not all pair up)."""
-    depth = 0
+# The same tokens, captured: ``split`` cuts the text into plain, token, plain, ..., plain in
+# C, and a dict answers for the tokens that recur (``\\%``, ``$n$``, ``\\emph``), where
+# ``re.sub`` would call Python for each.
+_FAST_PIECES = re.compile(f"({_FAST_TOKEN.pattern})", re.DOTALL)
+# Per (ascii_only, protect): a token's TeX where it does not depend on the text around it.
+_KNOWN_TOKENS: dict[tuple[bool, bool], dict[str, str]] = {
+    (ascii_only, protect): {} for ascii_only in (False, True) for protect in (False, True)
+}
 
-    def token(m: re.Match[str]) -> str:
-        nonlocal depth
-        s = m.group()
-        c = s[0]
-        if c == "\\":
-            tex, end = _control(text, m.start())
-            if end == m.end():
-                return tex
-            rest = s[1:]
-            if end != m.start() + 1 or rest in ("$", "{", "}", "\\"):
-                raise _Tangled  # an escaped brace: the scanner pairs braces one by one
-            return tex + _ESCAPES.get(rest, rest)  # the backslash shown; the rest read on
-        if c == "$":
-            if len(s) == 1:
-                return r"\$"
-            math = _math_tex(s, ascii_only)
-            if math is None:
-                raise _Tangled
-            return math
-        if c == "{":
+
+def _to_bibtex_split(text: str, ascii_only: bool, protect: bool) -> str | None:
+    """What the token scanner (:func:`_to_bibtex_tokens`) writes, from one ``split`` of the
+    text and a dict lookup per recurring token; None for the rare text left to the scanner:
+    unsafe math, braces that do not all pair up, a shown backslash before ``$``, a brace or a
+    backslash, math holding the "}" that ends a ``\\url``'s argument, and, with ``protect``,
+    any shown backslash (the scanner reads what follows it into the next word)."""
+    parts = _FAST_PIECES.split(text)
+    n = len(parts)
+    if n == 1:  # nothing TeX or BibTeX reads specially: names, most titles
+        return _encode_chars(_protected(text) if protect else text, ascii_only)
+    known = _KNOWN_TOKENS[ascii_only, protect]
+    depth = 0
+    if protect:
+        parts[0] = _protected(parts[0])
+    i = 1
+    while i < n:
+        token = parts[i]
+        if token == "{":
             depth += 1
-        elif c == "}":
+        elif token == "}":
             depth -= 1
             if depth < 0:
-                raise _Tangled  # a "}" that closes nothing
+                return None  # a "}" that closes nothing
+        elif token == "\\url":
+            closed = _url(parts, i)
+            if closed is None:
+                return None
+            i = closed
         else:
-            return _ESCAPES[c]
-        return s  # a brace, kept if all pair up (checked below)
-
-    try:
-        result = _FAST_TOKEN.sub(token, text)
-    except _Tangled:
-        return None
+            tex = known.get(token)
+            if tex is None:
+                tex = _token_tex(token, parts[i + 1][:1], ascii_only, protect)
+                if tex is None:
+                    return None
+            parts[i] = tex
+        if protect and depth == 0:  # the scanner protects the words outside braces only
+            parts[i + 1] = _protected(parts[i + 1])
+        i += 2
     if depth:
         return None  # a "{" never closed: the scanner writes the unpaired ones as text
-    # Encoding is per character: what the tokens wrote is ASCII, the rest is listing text.
-    return _encode_chars(result, ascii_only)
+    if ascii_only and not text.isascii():
+        # What the tokens wrote is ASCII; only the plain parts that are not need encoding.
+        parts[::2] = [p if p.isascii() else _encode_chars(p, True) for p in parts[::2]]
+    return "".join(parts)
+
+
+_URL_ESCAPE = re.compile(r"([%#])")
+
+
+def _url(parts: list[str], i: int) -> int | None:
+    """``\\url`` at ``parts[i]`` as :func:`_control` writes it: with its argument (up to the
+    first "}", if it holds no "{" or backslash) taken in, and the parts it spans emptied.
+    Returns the index of the "}" that closes it, or ``i`` for a bare ``\\url``; None where
+    that "}" is inside a math token (the split and the scanner would cut the text apart).
+    The argument is written as it is, not encoded: the scanner writes it as TeX."""
+    parts[i] = "\\url"
+    if parts[i + 1] or i + 2 >= len(parts) or parts[i + 2] != "{":
+        return i
+    for k in range(i + 4, len(parts), 2):
+        token = parts[k]
+        if token == "}":
+            break
+        if "}" in token:
+            return None
+        if "{" in token or "\\" in token:
+            return i  # not an argument _control takes: a bare \url, then the brace
+    else:
+        return i  # no "}" after it
+    parts[i] = "\\url{" + _URL_ESCAPE.sub(r"\\\1", "".join(parts[i + 3 : k])) + "}"
+    parts[i + 1 : k + 1] = [""] * (k - i)
+    return k
+
+
+def _token_tex(token: str, after: str, ascii_only: bool, protect: bool) -> str | None:
+    """The TeX for one token (not a brace or ``\\url``) followed by the character ``after``
+    (or none); None where the split cannot vouch for the scanner's reading. Kept in
+    ``_KNOWN_TOKENS`` unless ``after`` matters: an accent command's TeX depends on whether it
+    is ASCII."""
+    c = token[0]
+    if c == "\\":
+        # The token is the whole control sequence, so _control reads just as far here, and
+        # looks at most one character past it (for accents, as said above).
+        tex, end = _control(token + after, 0)
+        if end != len(token):
+            rest = token[1:]
+            if end != 1 or rest in ("$", "{", "}", "\\") or protect:
+                # With protect, the scanner reads the rest as text: part of the next word.
+                return None
+            # A command LaTeX must not run (\\input, \\ours): the backslash shown, the rest
+            # read on as listing text, so encoded.
+            tex = _encode_chars(tex + _ESCAPES.get(rest, rest), ascii_only)
+        if token[1:] in _ACCENT_COMMANDS:
+            return tex
+    elif c == "$":
+        math = r"\$" if len(token) == 1 else _math_tex(token, ascii_only)
+        if math is None:
+            return None
+        tex = math
+    else:
+        tex = _ESCAPES[c]
+    known = _KNOWN_TOKENS[ascii_only, protect]
+    if len(known) >= 1 << 16:  # bounded, as the title words are
+        known.clear()
+    known[token] = tex
+    return tex
 
 
 @lru_cache(maxsize=8192)  # $n$, $k$, $\\mathcal{O}(n)$: math recurs across abstracts
 def _math_tex(math: str, ascii_only: bool) -> str | None:
-    """Safe math as written (its characters encoded), or None: unsafe, or for the fast path
-    not ASCII after encoding (the text pass would encode it again, differently)."""
+    """Safe math as written, its characters encoded as math; None for unsafe math."""
     if not _safe_math(math.strip("$")):
         return None
-    tex = _encode_chars(math, ascii_only, math=True)
-    return None if ascii_only and not tex.isascii() else tex
+    return _encode_chars(math, ascii_only, math=True)
 
 
 def _to_bibtex_tokens(text: str, ascii_only: bool, protect: bool) -> str:

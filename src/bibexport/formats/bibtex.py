@@ -22,7 +22,8 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     family = _part(person.family, ascii_only)
     # A family name that starts lower case, or has a lower-case word inside ("Van den Broeck",
     # "Schroeder de Witt", "Soler i Bou"), is braced: BibTeX would read those words as "von".
-    if family[:1].islower() or any(w[:1].islower() for w in person.family.split()[1:]):
+    later = () if person.family.isalpha() else person.family.split()[1:]  # most are one word
+    if family[:1].islower() or any(w[:1].islower() for w in later):
         family = "{" + family + "}"
     last = f"{_part(person.particle, ascii_only)} {family}" if person.particle else family
     if person.suffix:
@@ -32,14 +33,40 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     return last
 
 
+def _author(person: Person, ascii_only: bool) -> str:
+    """:func:`bibtex_name`, written at once for the common name (a given name and a
+    capitalised family name, one word of ASCII letters each), without its cache lookup, which
+    hashes the person in Python."""
+    given, family = person.given, person.family
+    both = given + family
+    if (
+        both.isalpha()
+        and both.isascii()
+        and given
+        and family[:1].isupper()
+        and not (person.particle or person.suffix or person.literal)
+        and given.lower() != "and"
+        and family.lower() != "and"
+    ):
+        return f"{family}, {given}"
+    return bibtex_name(person, ascii_only)
+
+
 @lru_cache(maxsize=1024)
 def _value(text: str, ascii_only: bool) -> str:
     """A venue's fields and the keywords: the same few values on every paper of a listing."""
     return to_bibtex(text, ascii_only=ascii_only)
 
 
+def _row(name: str, value: str) -> str:
+    """One field as written, or nothing for an empty value."""
+    return f"{INDENT}{name} = {{{value}}},\n" if value else ""
+
+
 def _part(text: str, ascii_only: bool) -> str:
     """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
+    if text.isascii() and text.isalpha():  # most are one word of ASCII letters: as they are
+        return "{" + text + "}" if text.lower() == "and" else text
     encoded = to_bibtex(text, ascii_only=ascii_only).replace(",", "{,}")
     return " ".join("{" + w + "}" if w.lower() == "and" else w for w in encoded.split(" "))
 
@@ -56,7 +83,9 @@ class Writer:
         self._first_untexable: Origin | None = None
         self._first = not options.appending
         self.jabref_group = options.jabref_group
-        self._venues: dict[Venue, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        self._venues: dict[Venue, tuple[str, str]] = {}
+        self._last_venue: Venue | None = None
+        self._last_rows = ("", "")
 
     def begin(self) -> str:
         return ""
@@ -74,25 +103,11 @@ class Writer:
             )
         return ""
 
-    def fields(self, paper: Paper) -> list[tuple[str, str]]:
-        """(name, BibTeX value) in the order written; empty values are left out."""
-        a = self.ascii_only
-        authors = " and ".join([bibtex_name(p, a) for p in paper.authors])
-        before, after = self._venue_rows(paper.venue)
-        rows = [
-            ("author", authors),
-            ("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
-            *before,
-            ("date" if self.biblatex else "year", str(paper.year or "")),
-            *after,
-            ("abstract", to_bibtex(paper.abstract, ascii_only=a)),
-            ("keywords", _value(", ".join(paper.keywords), a)),
-        ]
-        return [(name, value) for name, value in rows if value]
-
-    def _venue_rows(self, venue: Venue) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """The venue's fields before the year and after it, encoded once per venue: every
-        paper of a listing has the same."""
+    def _venue_rows(self, venue: Venue) -> tuple[str, str]:
+        """The venue's rows before the year and after it, encoded and written once per venue:
+        every paper of a listing has the same."""
+        if venue is self._last_venue:  # the papers of a listing share one: no hash per paper
+            return self._last_rows
         rows = self._venues.get(venue)
         if rows is None:
             a = self.ascii_only
@@ -101,12 +116,16 @@ class Writer:
             # --validate-datamodel warns): there it is the series' ISSN, which the series
             # field already names.
             issn = venue.issn if venue.is_journal or not self.biblatex else ""
-            before = [(container, _value(venue.container_title, a))]
+            before = [_row(container, _value(venue.container_title, a))]
             if self.biblatex and not venue.is_journal and venue.short:
-                before.append(("eventtitle", _value(venue.event_title, a)))
-            before += [("volume", _value(venue.volume, a)), ("series", _value(venue.series, a))]
-            after = [("publisher", _value(venue.publisher, a)), ("issn", _value(issn, a))]
-            rows = self._venues[venue] = (before, after)
+                before.append(_row("eventtitle", _value(venue.event_title, a)))
+            before += [
+                _row("volume", _value(venue.volume, a)),
+                _row("series", _value(venue.series, a)),
+            ]
+            after = [_row("publisher", _value(venue.publisher, a)), _row("issn", _value(issn, a))]
+            rows = self._venues[venue] = ("".join(before), "".join(after))
+        self._last_venue, self._last_rows = venue, rows
         return rows
 
     def entry(self, paper: Paper) -> str:
@@ -114,7 +133,19 @@ class Writer:
 
     def render(self, paper: Paper) -> Rendered:
         """The entry without the blank line before it, and its characters with no TeX form."""
-        body = "".join([f"{INDENT}{name} = {{{value}}},\n" for name, value in self.fields(paper)])
+        a = self.ascii_only
+        before, after = self._venue_rows(paper.venue)
+        body = "".join(
+            [
+                _row("author", " and ".join([_author(p, a) for p in paper.authors])),
+                _row("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
+                before,
+                _row("date" if self.biblatex else "year", str(paper.year or "")),
+                after,
+                _row("abstract", to_bibtex(paper.abstract, ascii_only=a)),
+                _row("keywords", _value(", ".join(paper.keywords), a)),
+            ]
+        )
         chars = frozenset(untexable(body)) if self.ascii_only and not body.isascii() else _NONE
         if self.jabref_group:  # as given: JabRef compares the name, it does not decode TeX
             body += f"{INDENT}groups = {{{self.jabref_group}}},\n"
