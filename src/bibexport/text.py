@@ -648,19 +648,32 @@ def plain_text(text: str) -> str:
     (``%``, ``~``, ``#``, a stray ``$`` or brace) is escaped before TeX is read back, and the
     plain text says what the BibTeX output says.
     """
-    return one_line(_decoded(text))
+    if not _NEEDS_DECODING.search(text):  # as _decoded, without filling its cache (names)
+        return _nfc_line(text if text.isascii() else unicodedata.normalize("NFC", text))
+    return _nfc_line(_decoded(text))
 
 
 @lru_cache(maxsize=64)
 def plain_paragraphs(text: str) -> str:
     """Like :func:`plain_text`, but an abstract's blank lines stay: they separate paragraphs."""
-    paragraphs = map(one_line, _PARAGRAPH_BREAK.split(_decoded(text)))
+    decoded = _decoded(text)
+    if "\n" not in decoded:  # one paragraph (most abstracts): the line RIS writes, cached
+        return plain_text(text)
+    paragraphs = map(one_line, _PARAGRAPH_BREAK.split(decoded))
     return "\n\n".join(p for p in paragraphs if p)
 
 
 def one_line(text: str) -> str:
     """No control characters and no line breaks, which would end a RIS line or confuse YAML."""
     return collapse_space(text)  # which makes every control character a space
+
+
+def _nfc_line(text: str) -> str:
+    """:func:`one_line` for text already NFC (all that _decoded gives): what collapse_space
+    checks first, but for NFC, which costs microseconds on an abstract."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return collapse_space(text)
 
 
 @lru_cache(maxsize=256)  # RIS asks for a paper's text on one line, CSL with its paragraphs
@@ -687,12 +700,14 @@ _SYMBOL_ARG = rf"(?:{_GROUP}|[A-Za-z])?"
 
 @cache  # compiled on first use: a run that writes BibTeX alone never needs it
 def _piece_pattern() -> re.Pattern[str]:
-    return re.compile(_PIECE, re.DOTALL)
+    """A piece or a ligature of the plain text: one scan finds both. (One group, whose every
+    branch starts with a literal: two groups would cost the regex engine its fast skip.)"""
+    return re.compile(f"({_PIECE}|{_LIGATURE})", re.DOTALL)
 
 
 _PIECE = (
     # Every branch starts with a literal, so that the regex engine skips plain text in C.
-    r"(\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
+    r"\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
     # An accent command before a non-ASCII character: the encoder writes the backslash as text,
     # so the piece takes in the character that decides it.
     r"|\\(?:[uvHcdbrkt]|['`^\"~=.])[^\x00-\x7f]"
@@ -703,8 +718,13 @@ _PIECE = (
     + rf"|{_GROUP}"
     # A backslash ending the text, and a brace no group takes: unpaired, or nested too deep
     # for the island pattern (which then would take it into the island before it).
-    + r"|\\|\{|\})"
+    + r"|\\|\{|\}"
 )
+# The ligatures _ligatures replaces, as it replaces them: "---" before "--", and "?`" not where
+# "``" is replaced first (the backtick after it). No ligature character starts a piece, so a
+# ligature never hides a piece from the scan, nor a piece a ligature of the plain text.
+_LIGATURE = r"---?|``|''|\?`(?!`)|!`(?!`)"
+_LIGATURE_CHARS = dict(_LIGATURES)
 
 
 def _decoded_by_pieces(text: str) -> str | None:
@@ -717,29 +737,45 @@ def _decoded_by_pieces(text: str) -> str | None:
     ahead at most, and a piece takes that character in where it matters). A piece takes in all
     the island pattern would after it, so islands end where pieces do.
     """
-    if "$$" in text or "\\{" in text or "\\}" in text:
-        return None
     if "@" in text and _LINE_START_AT.search(text):
         return None
     if "`" in text:
         quoted = _quoted(text)
         if quoted is None:
             return None
-        text = quoted
-    parts = _piece_pattern().split(text)  # plain, piece, plain, ..., plain
-    if len(parts) > 1:
-        decoded = list(map(_piece_text, parts[1::2]))
-        if None in decoded:
-            return None
-        if "--" in text or "''" in text or "`" in text:  # no ligature spans a piece
-            parts[::2] = map(_ligatures, parts[::2])
-        parts[1::2] = decoded
-        text = "".join(parts)
-    else:
-        text = _ligatures(text)
-    if "\u00a0" in text:
-        text = text.replace("\u00a0", " ")
-    return unicodedata.normalize("NFC", text)
+        text = quoted  # quotes stand one for one where they were: no "$$" or "\{" made or lost
+    parts = _piece_pattern().split(text)  # plain, piece or ligature, plain, ..., plain
+    if len(parts) == 1:
+        return _nfc(text)
+    found = parts[1::2]
+    if _display_math_or_escaped_brace(text, parts, found):
+        return None
+    parts[1::2] = map(_scanned_text, found)
+    if None in parts:
+        return None  # a piece the encoder does not write as one island
+    return _nfc("".join(parts))
+
+
+def _display_math_or_escaped_brace(text: str, parts: list[str], found: list[str]) -> bool:
+    """Whether the text holds ``$$``, ``\\{`` or ``\\}``, which the pieces are not read for.
+
+    Every ``$``, backslash and brace is in a piece, so each of these lies in one piece, or
+    across two with no plain text between them: the pieces alone are searched, the whole text
+    only where two meet (rare), since a two-character search of an abstract costs microseconds."""
+    if "" in parts[2:-1:2]:
+        return "$$" in text or "\\{" in text or "\\}" in text
+    return any("$$" in piece or "\\{" in piece or "\\}" in piece for piece in found)
+
+
+def _scanned_text(found: str) -> str | None:
+    """A ligature's character, or a piece decoded (None: not one island)."""
+    return _LIGATURE_CHARS.get(found) or _piece_text(found)
+
+
+def _nfc(decoded: str) -> str:
+    if "\u00a0" in decoded:
+        decoded = decoded.replace("\u00a0", " ")
+    return unicodedata.normalize("NFC", decoded)
 
 
 # Characters the encoder writes with a backslash, which no quote pattern reads across.
@@ -753,6 +789,8 @@ def _quoted(text: str) -> str | None:
     if "\\`" in text:
         return None
     for pattern, quote in ((_MIXED_QUOTES, "\u201c\\1\u201d"), (_SINGLE_QUOTES, "\u2018\\1\u2019")):
+        if (pattern is _MIXED_QUOTES and '"' not in text) or pattern.search(text) is None:
+            continue  # ``words'' (most quotes): one fast scan, not three
         if any(_QUOTE_BLOCKERS.search(m.group()) for m in pattern.finditer(text)):
             return None
         text = pattern.sub(quote, text)
