@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -648,8 +648,6 @@ def plain_text(text: str) -> str:
     (``%``, ``~``, ``#``, a stray ``$`` or brace) is escaped before TeX is read back, and the
     plain text says what the BibTeX output says.
     """
-    if not _NEEDS_DECODING.search(text):  # as _decoded, without filling its cache (names)
-        return _nfc_line(text if text.isascii() else unicodedata.normalize("NFC", text))
     return _nfc_line(_decoded(text))
 
 
@@ -678,9 +676,12 @@ def _nfc_line(text: str) -> str:
 
 @lru_cache(maxsize=256)  # RIS asks for a paper's text on one line, CSL with its paragraphs
 def _decoded(text: str) -> str:
-    if not _NEEDS_DECODING.search(text):
+    # Text with a backtick is scanned after its quotes are read; any other is scanned once
+    # here, and the scan tells whether it needs decoding at all (see _reads_as_tex).
+    parts = None if "`" in text else _piece_pattern().split(text)
+    if not (_NEEDS_DECODING.search(text) if parts is None else _reads_as_tex(parts)):
         return unicodedata.normalize("NFC", text)
-    decoded = _decoded_by_pieces(text)
+    decoded = _decoded_by_pieces(text, parts)
     if decoded is None:
         decoded = tex_to_text(to_bibtex(text, ascii_only=False))
     return decoded
@@ -727,7 +728,7 @@ _LIGATURE = r"---?|``|''|\?`(?!`)|!`(?!`)"
 _LIGATURE_CHARS = dict(_LIGATURES)
 
 
-def _decoded_by_pieces(text: str) -> str | None:
+def _decoded_by_pieces(text: str, parts: list[str | Any] | None = None) -> str | None:
     """``tex_to_text(to_bibtex(text, ascii_only=False))`` for most listing text; None for text
     this cannot vouch for (display math, escaped braces, an ``@`` starting a line, quotes around
     TeX, a piece the encoder does not write as one island, a brace in no group).
@@ -736,15 +737,19 @@ def _decoded_by_pieces(text: str) -> str | None:
     writes each piece as it writes it alone (what it does to a character looks one character
     ahead at most, and a piece takes that character in where it matters). A piece takes in all
     the island pattern would after it, so islands end where pieces do.
+
+    ``parts`` is the scan of the text (plain, piece or ligature, plain, ..., plain), where the
+    caller has it: never for text with a backtick, whose quotes are read before the scan.
     """
     if "@" in text and _LINE_START_AT.search(text):
         return None
-    if "`" in text:
-        quoted = _quoted(text)
-        if quoted is None:
-            return None
-        text = quoted  # quotes stand one for one where they were: no "$$" or "\{" made or lost
-    parts = _piece_pattern().split(text)  # plain, piece or ligature, plain, ..., plain
+    if parts is None:
+        if "`" in text:
+            quoted = _quoted(text)
+            if quoted is None:
+                return None
+            text = quoted  # each quote stands for one character: no "$$" or "\{" made or lost
+        parts = _piece_pattern().split(text)
     if len(parts) == 1:
         return _nfc(text)
     found = parts[1::2]
@@ -756,7 +761,20 @@ def _decoded_by_pieces(text: str) -> str | None:
     return _nfc("".join(parts))
 
 
-def _display_math_or_escaped_brace(text: str, parts: list[str], found: list[str]) -> bool:
+def _reads_as_tex(parts: list[str | Any]) -> bool:
+    """``_NEEDS_DECODING.search(text)`` from the scan of a text without backticks: a piece holds
+    every backslash, brace, ``$`` and ``~``, and begins with one of them unless it takes a group
+    (``%{x}``); a ``--`` or ``''`` is a ligature of the scan, or in a piece that begins with a
+    backslash or ``$`` or takes a group. A scan finds a ligature only where the text has one."""
+    return any(found[0] in _TEX_STARTS or "{" in found for found in parts[1::2])
+
+
+_TEX_STARTS = frozenset("\\{}$~-'")
+
+
+def _display_math_or_escaped_brace(
+    text: str, parts: list[str | Any], found: list[str | Any]
+) -> bool:
     """Whether the text holds ``$$``, ``\\{`` or ``\\}``, which the pieces are not read for.
 
     Every ``$``, backslash and brace is in a piece, so each of these lies in one piece, or

@@ -229,9 +229,18 @@ _PAPER_JSON: dict[str, Callable[[Paper], str]] = {
 
 @lru_cache(maxsize=1 << 16)
 def _name_json(person: Person) -> str:
-    """One author as the JSON writer indents it (authors recur across a venue's papers)."""
+    """One author as the JSON writer indents it (authors recur across a venue's papers):
+    ``_pretty(name, 3)``, whose values are all strings, without its type tests."""
     name = csl_name(person)
-    return _pretty(name, 3) if name else ""
+    if not name:
+        return ""
+    members = [f"{_encode_string(key)}: {_encode_string(value)}" for key, value in name.items()]
+    return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
+
+
+_NAME_OPEN = "{\n" + "  " * 4
+_NAME_SEPARATOR = ",\n" + "  " * 4
+_NAME_CLOSE = "\n" + "  " * 3 + "}"
 
 
 def _pretty(value: Any, level: int) -> str:
@@ -257,7 +266,6 @@ def _pretty(value: Any, level: int) -> str:
 
 
 _NONE: frozenset[str] = frozenset()
-
 
 
 def _yaml_element(item: dict[str, Any]) -> str:
