@@ -8,6 +8,7 @@ answer exactly what the general one does. BIBEXPORT_HYPOTHESIS_EXAMPLES=50000 ru
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 
 import pytest
@@ -15,11 +16,20 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bibexport.text import (
+    _LIGATURE_CHARS,
+    _LIGATURES,
     _NEEDS_DECODING,
+    _PIECE,
     _decoded,
     _decoded_by_pieces,
+    _display_math_or_escaped_brace,
     _island_text,
+    _ligatures,
+    _nfc_line,
+    _piece_pattern,
     _pylatexenc_to_text,
+    _reads_as_tex,
+    one_line,
     plain_paragraphs,
     plain_text,
     tex_to_text,
@@ -52,6 +62,7 @@ _TEX = [
     *["\\textasciitilde", "\\textasciitilde{}x"],
     *["\\url{http://a.io/a_b%c#d}", "\\url{x", "\\href{http://a.io}{site}", "\\cite{k}"],
     *["50%", "R&D", "#1", "a_b", "~3", "x^2", "%a", "%{x}", "~{x}", "$5", "$a"],
+    *["----", "'''", "?``", "!``", "?```", "-'", "^{x}", "&{y}", "_{$}", "#{\\\\}", "%{~}"],
 ]
 TEXISH = st.lists(st.sampled_from(_TEX), max_size=24).map("".join)
 
@@ -115,3 +126,74 @@ _WORDS = st.lists(
 def test_styled_words_read_as_pylatexenc_reads_them(style: str, words: str) -> None:
     island = f"\\{style}{{{words}}}"
     assert _island_text(island) == _pylatexenc_to_text(island)
+
+
+# --- the one scan: pieces and ligatures found together -------------------------------------
+#
+# _decoded scans a text once for pieces and ligatures, where it scanned for pieces, replaced
+# ligatures run by run, and searched the text for what needs decoding and for "$$", "\{" and
+# "\}": each shortcut against the passes it replaces, on the same nasty text.
+
+_OLD_PIECES = re.compile(f"({_PIECE})", re.DOTALL)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXISH)
+@example("a---b----c-----d ''' ?`` !``` ?`x !` `` -- $x$--$y$ \\-- {--}")
+def test_one_scan_finds_the_pieces_and_ligatures_of_two(text: str) -> None:
+    old = _OLD_PIECES.split(text)
+    new = _piece_pattern().split(text)
+    # The same pieces, and between them the same plain text once its ligatures are read.
+    assert [f for f in new[1::2] if f not in _LIGATURE_CHARS] == old[1::2]
+    runs = "".join(_LIGATURE_CHARS.get(f, f) if i % 2 else f for i, f in enumerate(new))
+    assert runs == "".join(_ligatures(p) if i % 2 == 0 else p for i, p in enumerate(old))
+    assert dict(_LIGATURES) == _LIGATURE_CHARS
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXISH)
+@example("%{x} and ^{y} and &a and #_ -- '' -'")
+@example("\\\\{x} $a$$b$ {a}\\}")
+def test_the_scan_tells_what_needs_decoding(text: str) -> None:
+    text = text.replace("`", "")  # _decoded scans text with backticks after reading quotes
+    parts = _piece_pattern().split(text)
+    assert _reads_as_tex(parts) == bool(_NEEDS_DECODING.search(text))
+    assert _display_math_or_escaped_brace(text, parts, parts[1::2]) == (
+        "$$" in text or "\\{" in text or "\\}" in text
+    )
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXISH)
+def test_the_scan_given_decodes_as_the_scan_made(text: str) -> None:
+    text = text.replace("`", "")
+    given_scan = _decoded_by_pieces(text, _piece_pattern().split(text))
+    assert given_scan == _decoded_by_pieces(text)
+    if given_scan is not None and _NEEDS_DECODING.search(text):  # as _decoded asks
+        assert given_scan == general(text)
+
+
+_ANY = st.text(
+    alphabet=st.one_of(
+        st.characters(exclude_categories=("Cs",)),
+        st.sampled_from(" \n\t\r\u00a0\u2028\u200b\u0301e\u00e9\u1100\u1161\u11a8"),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_ANY)
+@example(" a")
+@example("a\u00a0 b")
+@example("e\u0301")
+def test_one_line_of_nfc_text_skips_only_the_nfc_check(text: str) -> None:
+    nfc = unicodedata.normalize("NFC", text)
+    assert _nfc_line(nfc) == one_line(nfc)
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(TEXISH)
+def test_one_paragraph_is_the_plain_line(text: str) -> None:
+    split = map(one_line, re.split(r"\n\s*\n", _decoded(text)))
+    assert plain_paragraphs(text) == "\n\n".join(p for p in split if p)

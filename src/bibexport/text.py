@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -738,13 +738,16 @@ def plain_text(text: str) -> str:
     (``%``, ``~``, ``#``, a stray ``$`` or brace) is escaped before TeX is read back, and the
     plain text says what the BibTeX output says.
     """
-    return one_line(_decoded(text))
+    return _nfc_line(_decoded(text))
 
 
 @lru_cache(maxsize=64)
 def plain_paragraphs(text: str) -> str:
     """Like :func:`plain_text`, but an abstract's blank lines stay: they separate paragraphs."""
-    paragraphs = map(one_line, _PARAGRAPH_BREAK.split(_decoded(text)))
+    decoded = _decoded(text)
+    if "\n" not in decoded:  # one paragraph (most abstracts): the line RIS writes, cached
+        return plain_text(text)
+    paragraphs = map(one_line, _PARAGRAPH_BREAK.split(decoded))
     return "\n\n".join(p for p in paragraphs if p)
 
 
@@ -753,11 +756,22 @@ def one_line(text: str) -> str:
     return collapse_space(text)  # which makes every control character a space
 
 
+def _nfc_line(text: str) -> str:
+    """:func:`one_line` for text already NFC (all that _decoded gives): what collapse_space
+    checks first, but for NFC, which costs microseconds on an abstract."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return collapse_space(text)
+
+
 @lru_cache(maxsize=256)  # RIS asks for a paper's text on one line, CSL with its paragraphs
 def _decoded(text: str) -> str:
-    if not _NEEDS_DECODING.search(text):
+    # Text with a backtick is scanned after its quotes are read; any other is scanned once
+    # here, and the scan tells whether it needs decoding at all (see _reads_as_tex).
+    parts = None if "`" in text else _piece_pattern().split(text)
+    if not (_NEEDS_DECODING.search(text) if parts is None else _reads_as_tex(parts)):
         return unicodedata.normalize("NFC", text)
-    decoded = _decoded_by_pieces(text)
+    decoded = _decoded_by_pieces(text, parts)
     if decoded is None:
         decoded = tex_to_text(to_bibtex(text, ascii_only=False))
     return decoded
@@ -777,12 +791,14 @@ _SYMBOL_ARG = rf"(?:{_GROUP}|[A-Za-z])?"
 
 @cache  # compiled on first use: a run that writes BibTeX alone never needs it
 def _piece_pattern() -> re.Pattern[str]:
-    return re.compile(_PIECE, re.DOTALL)
+    """A piece or a ligature of the plain text: one scan finds both. (One group, whose every
+    branch starts with a literal: two groups would cost the regex engine its fast skip.)"""
+    return re.compile(f"({_PIECE}|{_LIGATURE})", re.DOTALL)
 
 
 _PIECE = (
     # Every branch starts with a literal, so that the regex engine skips plain text in C.
-    r"(\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
+    r"\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
     # An accent command before a non-ASCII character: the encoder writes the backslash as text,
     # so the piece takes in the character that decides it.
     r"|\\(?:[uvHcdbrkt]|['`^\"~=.])[^\x00-\x7f]"
@@ -793,11 +809,16 @@ _PIECE = (
     + rf"|{_GROUP}"
     # A backslash ending the text, and a brace no group takes: unpaired, or nested too deep
     # for the island pattern (which then would take it into the island before it).
-    + r"|\\|\{|\})"
+    + r"|\\|\{|\}"
 )
+# The ligatures _ligatures replaces, as it replaces them: "---" before "--", and "?`" not where
+# "``" is replaced first (the backtick after it). No ligature character starts a piece, so a
+# ligature never hides a piece from the scan, nor a piece a ligature of the plain text.
+_LIGATURE = r"---?|``|''|\?`(?!`)|!`(?!`)"
+_LIGATURE_CHARS = dict(_LIGATURES)
 
 
-def _decoded_by_pieces(text: str) -> str | None:
+def _decoded_by_pieces(text: str, parts: list[str | Any] | None = None) -> str | None:
     """``tex_to_text(to_bibtex(text, ascii_only=False))`` for most listing text; None for text
     this cannot vouch for (display math, escaped braces, an ``@`` starting a line, quotes around
     TeX, a piece the encoder does not write as one island, a brace in no group).
@@ -806,30 +827,63 @@ def _decoded_by_pieces(text: str) -> str | None:
     writes each piece as it writes it alone (what it does to a character looks one character
     ahead at most, and a piece takes that character in where it matters). A piece takes in all
     the island pattern would after it, so islands end where pieces do.
+
+    ``parts`` is the scan of the text (plain, piece or ligature, plain, ..., plain), where the
+    caller has it: never for text with a backtick, whose quotes are read before the scan.
     """
-    if "$$" in text or "\\{" in text or "\\}" in text:
-        return None
     if "@" in text and _LINE_START_AT.search(text):
         return None
-    if "`" in text:
-        quoted = _quoted(text)
-        if quoted is None:
-            return None
-        text = quoted
-    parts = _piece_pattern().split(text)  # plain, piece, plain, ..., plain
-    if len(parts) > 1:
-        decoded = list(map(_piece_text, parts[1::2]))
-        if None in decoded:
-            return None
-        if "--" in text or "''" in text or "`" in text:  # no ligature spans a piece
-            parts[::2] = map(_ligatures, parts[::2])
-        parts[1::2] = decoded
-        text = "".join(parts)
-    else:
-        text = _ligatures(text)
-    if "\u00a0" in text:
-        text = text.replace("\u00a0", " ")
-    return unicodedata.normalize("NFC", text)
+    if parts is None:
+        if "`" in text:
+            quoted = _quoted(text)
+            if quoted is None:
+                return None
+            text = quoted  # each quote stands for one character: no "$$" or "\{" made or lost
+        parts = _piece_pattern().split(text)
+    if len(parts) == 1:
+        return _nfc(text)
+    found = parts[1::2]
+    if _display_math_or_escaped_brace(text, parts, found):
+        return None
+    parts[1::2] = map(_scanned_text, found)
+    if None in parts:
+        return None  # a piece the encoder does not write as one island
+    return _nfc("".join(parts))
+
+
+def _reads_as_tex(parts: list[str | Any]) -> bool:
+    """``_NEEDS_DECODING.search(text)`` from the scan of a text without backticks: a piece holds
+    every backslash, brace, ``$`` and ``~``, and begins with one of them unless it takes a group
+    (``%{x}``); a ``--`` or ``''`` is a ligature of the scan, or in a piece that begins with a
+    backslash or ``$`` or takes a group. A scan finds a ligature only where the text has one."""
+    return any(found[0] in _TEX_STARTS or "{" in found for found in parts[1::2])
+
+
+_TEX_STARTS = frozenset("\\{}$~-'")
+
+
+def _display_math_or_escaped_brace(
+    text: str, parts: list[str | Any], found: list[str | Any]
+) -> bool:
+    """Whether the text holds ``$$``, ``\\{`` or ``\\}``, which the pieces are not read for.
+
+    Every ``$``, backslash and brace is in a piece, so each of these lies in one piece, or
+    across two with no plain text between them: the pieces alone are searched, the whole text
+    only where two meet (rare), since a two-character search of an abstract costs microseconds."""
+    if "" in parts[2:-1:2]:
+        return "$$" in text or "\\{" in text or "\\}" in text
+    return any("$$" in piece or "\\{" in piece or "\\}" in piece for piece in found)
+
+
+def _scanned_text(found: str) -> str | None:
+    """A ligature's character, or a piece decoded (None: not one island)."""
+    return _LIGATURE_CHARS.get(found) or _piece_text(found)
+
+
+def _nfc(decoded: str) -> str:
+    if "\u00a0" in decoded:
+        decoded = decoded.replace("\u00a0", " ")
+    return unicodedata.normalize("NFC", decoded)
 
 
 # Characters the encoder writes with a backslash, which no quote pattern reads across.
@@ -843,6 +897,8 @@ def _quoted(text: str) -> str | None:
     if "\\`" in text:
         return None
     for pattern, quote in ((_MIXED_QUOTES, "\u201c\\1\u201d"), (_SINGLE_QUOTES, "\u2018\\1\u2019")):
+        if (pattern is _MIXED_QUOTES and '"' not in text) or pattern.search(text) is None:
+            continue  # ``words'' (most quotes): one fast scan, not three
         if any(_QUOTE_BLOCKERS.search(m.group()) for m in pattern.finditer(text)):
             return None
         text = pattern.sub(quote, text)

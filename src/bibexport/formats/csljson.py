@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import plain_paragraphs, plain_text
 from . import KEY_PLACEHOLDER, Rendered, WriteOptions
+
+_encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
 # BibTeX entry type (Venue.entry_type) -> CSL item type.
 CSL_TYPES: dict[str, str] = {"inproceedings": "paper-conference", "article": "article-journal"}
@@ -89,11 +91,27 @@ def csl_item(paper: Paper) -> dict[str, Any]:
 
 def _authors_json(paper: Paper) -> str:
     """The author list as :func:`_pretty` writes it inside an item: names indented at level 3."""
-    names = [text for text in map(_name_json, paper.authors) if text]
+    names = []
+    for person in paper.authors:
+        # By identity first: hashing a Person runs Python code over all its fields, per author
+        # of every paper, and a venue's papers share Person objects (names.parse_name caches).
+        known = _NAMES_JSON.get(id(person))
+        if known is None or known[0] is not person:
+            if len(_NAMES_JSON) >= 1 << 16:  # bounded, for a listing of a million papers
+                _NAMES_JSON.clear()
+            known = _NAMES_JSON[id(person)] = (person, _name_json(person))
+        if known[1]:
+            names.append(known[1])
     if not names:
         return ""
-    inner = "\n" + "  " * 3
-    return _Raw("[" + inner + ("," + inner).join(names) + "\n" + "  " * 2 + "]")
+    return _Raw(_AUTHORS_OPEN + _AUTHORS_SEPARATOR.join(names) + _AUTHORS_CLOSE)
+
+
+# id(person) -> (person, its JSON): the entry holds the person, so its id is not reused.
+_NAMES_JSON: dict[int, tuple[Person, str]] = {}
+_AUTHORS_OPEN = "[\n" + "  " * 3
+_AUTHORS_SEPARATOR = ",\n" + "  " * 3
+_AUTHORS_CLOSE = "\n" + "  " * 2 + "]"
 
 
 class _Raw(str):
@@ -168,7 +186,7 @@ def _venue_json(
     out: list[str | Callable[[Paper], str]] = []
     for key, field in CSL_FIELDS:
         if key in _PAPER_VARIABLES:
-            out.append(partial(_member, key, _PAPER_JSON.get(key, field)))
+            out.append(_PAPER_JSON[key])
         elif member := _member(key, field, probe):
             out.append(member)
     return tuple(out)
@@ -182,15 +200,47 @@ def _member(key: str, field: Callable[[Paper], Any], paper: Paper) -> str:
     return ""
 
 
-# The variables that come from the paper, where written with less work than CSL_FIELDS does.
-_PAPER_JSON: dict[str, Callable[[Paper], Any]] = {"author": _authors_json}
+def _string_member(key: str, field: Callable[[Paper], str]) -> Callable[[Paper], str]:
+    """``partial(_member, key, field)`` for a field whose value is a string."""
+    head = f"{_encode_string(key)}: "
+    required = key in _REQUIRED
+
+    def member(paper: Paper) -> str:
+        value = field(paper)
+        return head + _encode_string(value) if value or required else ""
+
+    return member
+
+
+def _raw_member(key: str, field: Callable[[Paper], str]) -> Callable[[Paper], str]:
+    """``partial(_member, key, field)`` for a field that writes its own JSON ("": none)."""
+    head = f"{_encode_string(key)}: "
+    return lambda paper: head + value if (value := field(paper)) else ""
+
+
+# The variables that come from the paper, each member written with less work than _member does
+# (its key encoded once, no type tests). The tests hold them to CSL_FIELDS.
+_PAPER_JSON: dict[str, Callable[[Paper], str]] = {
+    key: _raw_member(key, _authors_json) if key == "author" else _string_member(key, field)
+    for key, field in CSL_FIELDS
+    if key in _PAPER_VARIABLES
+}
 
 
 @lru_cache(maxsize=1 << 16)
 def _name_json(person: Person) -> str:
-    """One author as the JSON writer indents it (authors recur across a venue's papers)."""
+    """One author as the JSON writer indents it (authors recur across a venue's papers):
+    ``_pretty(name, 3)``, whose values are all strings, without its type tests."""
     name = csl_name(person)
-    return _pretty(name, 3) if name else ""
+    if not name:
+        return ""
+    members = [f"{_encode_string(key)}: {_encode_string(value)}" for key, value in name.items()]
+    return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
+
+
+_NAME_OPEN = "{\n" + "  " * 4
+_NAME_SEPARATOR = ",\n" + "  " * 4
+_NAME_CLOSE = "\n" + "  " * 3 + "}"
 
 
 def _pretty(value: Any, level: int) -> str:
@@ -216,8 +266,6 @@ def _pretty(value: Any, level: int) -> str:
 
 
 _NONE: frozenset[str] = frozenset()
-
-_encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
 
 def _yaml_element(item: dict[str, Any]) -> str:

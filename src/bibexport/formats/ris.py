@@ -171,9 +171,29 @@ def _author_line(person: Person) -> str:
     return _line("AU", one_line(ris_name(person)))
 
 
+# id(person) -> (person, its AU line). A venue's papers share Person objects (names.parse_name
+# caches them), and a look-up by identity costs a fraction of hashing every field of a Person in
+# Python, per author of every paper. The entry holds the person, so its id is not reused.
+_AUTHOR_LINES: dict[int, tuple[Person, str]] = {}
+
+
+def _author_lines(paper: Paper) -> str:
+    """``"".join(map(_author_line, paper.authors))``, looked up by identity first."""
+    lines = []
+    for person in paper.authors:
+        known = _AUTHOR_LINES.get(id(person))
+        if known is None or known[0] is not person:
+            if len(_AUTHOR_LINES) >= 1 << 16:  # bounded, for a listing of a million papers
+                _AUTHOR_LINES.clear()
+            known = _AUTHOR_LINES[id(person)] = (person, _author_line(person))
+        lines.append(known[1])
+    return "".join(lines)
+
+
 # The rows that depend on the paper, as _text writes them, with less work per paper.
 _PAPER_ROWS: dict[str, Callable[[Paper], str]] = {
     "TI": lambda p: _line("TI", plain_text(p.title)),
-    "AU": lambda p: "".join(map(_author_line, p.authors)),
+    "AU": _author_lines,
     "AB": lambda p: _line("AB", plain_text(p.abstract)),
+    "M2": lambda p: _line("M2", one_line(f"Citation Key: {p.key}")) if p.key else "",
 }
