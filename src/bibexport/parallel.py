@@ -220,14 +220,14 @@ def _results(
     work: Batch, keep: ListingFilter | None, results: list[Returned | None]
 ) -> Iterator[Done]:
     """One batch's papers, those the filter keeps."""
-    from .model import Origin, Paper
+    from .model import Origin, new_paper
 
     venue, track, source, _ = work
     for done in results:
         if keep is None or keep.count(done is not None):
             assert done is not None
             title, number, line, parts, prepared, rendered = done
-            paper = Paper(title, (), venue, Origin(source, line), number=number, track=track)
+            paper = new_paper(title, (), venue, Origin(source, line), "", number, track, "", ())
             yield paper, parts, prepared, rendered, []
 
 
@@ -237,7 +237,7 @@ def _part_results(
     """One part's papers, with the warnings the reader gave; the numbering is checked across
     parts here, as the reader of the whole file checks it from one paper to the next."""
     from .formats.listing import out_of_order
-    from .model import Origin, Paper
+    from .model import Origin, new_paper
 
     head.count += len(results)
     for i, ((title, number, line, parts, prepared, rendered), problems) in enumerate(results):
@@ -245,7 +245,8 @@ def _part_results(
         if i == 0 and not part.first and number <= head.last_number:
             problems.insert(0, out_of_order(number, head.last_number, head.source, line))
         head.last_number = number
-        paper = Paper(title, (), venue, Origin(head.source, line), number=number, track=track)
+        origin = Origin(head.source, line)
+        paper = new_paper(title, (), venue, origin, "", number, track, "", ())
         yield paper, parts, prepared, rendered, problems
 
 
