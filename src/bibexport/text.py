@@ -140,7 +140,20 @@ def char_to_tex(ch: str) -> str | None:
     The ``{\\"a}`` form (brace, backslash first) is what BibTeX's ``purify$`` and
     ``change.case$`` treat as one letter, so sorting and abbreviation stay right. A spelling
     is used only if it reads back as the same character, so encoding never loses text.
+
+    The Latin letters and punctuation of names and titles come from a table worked out by
+    :func:`spell_char` ahead of time (_tex_chars.py): reading a spelling back needs
+    pylatexenc's decoder, which costs a run (and each worker process) about 30 ms to build.
     """
+    from ._tex_chars import TABLE
+
+    if ch in TABLE:
+        return TABLE[ch]
+    return spell_char(ch)
+
+
+def spell_char(ch: str) -> str | None:
+    """:func:`char_to_tex` worked out: the first candidate spelling that reads back as ``ch``."""
     for tex in _candidates(ch):
         if tex_to_text(tex) == ch:
             return tex

@@ -1,0 +1,45 @@
+"""The table of TeX spellings shipped in _tex_chars.py is what the spelling rules give.
+
+char_to_tex takes a listed character's spelling from the table, without building pylatexenc's
+decoder (about 30 ms of every run with an accented name): every entry must be what
+spell_char, which reads each candidate back through that decoder, works out live.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bibexport._tex_chars import TABLE, listed
+from bibexport.text import char_to_tex, spell_char, to_bibtex
+
+
+def test_every_listed_character_is_in_the_table_with_its_live_spelling() -> None:
+    live = {ch: spell_char(ch) for ch in listed()}
+    assert live == TABLE
+    assert len(TABLE) > 700
+    assert TABLE["é"] == "{\\'e}" and TABLE["–"] == "--" and TABLE["ễ"] == "{\\~{\\^e}}"
+
+
+def test_characters_outside_the_table_are_spelled_live() -> None:
+    assert "Ω" not in TABLE
+    assert char_to_tex("Ω") == spell_char("Ω") is not None
+    assert "中" not in TABLE
+    assert char_to_tex("中") is None  # no TeX form: stays UTF-8
+
+
+def test_a_run_with_listed_characters_never_builds_the_decoder() -> None:
+    """The point of the table: ASCII BibTeX of accented names and dashes without pylatexenc's
+    decoder (checked in a fresh interpreter, whose caches are empty)."""
+    code = (
+        "import sys\n"
+        "from bibexport.text import to_bibtex, _decoder\n"
+        "print(to_bibtex('Jürgen Schmidhuber – Nguyễn Đinh Ångström'))\n"
+        "print(_decoder.cache_info().currsize)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == to_bibtex("Jürgen Schmidhuber – Nguyễn Đinh Ångström")
+    assert out[0].isascii()
+    assert out[1] == "0"
