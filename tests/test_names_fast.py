@@ -154,13 +154,17 @@ _separator = st.sampled_from([" ", " ", " ", " ", " ", "  ", ", ", " ; ", "\t", 
 
 
 @st.composite
-def raw_names(draw: st.DrawFn) -> str:
-    """Two to five words, mostly joined by single spaces, sometimes by commas or odd spaces."""
-    words = draw(st.lists(_word, min_size=1, max_size=5))
+def _spaced_words(draw: st.DrawFn, word: st.SearchStrategy[str], most: int) -> str:
+    """One to ``most`` words, mostly joined by single spaces, sometimes by commas or odd spaces."""
+    words = draw(st.lists(word, min_size=1, max_size=most))
     out = words[0]
-    for word in words[1:]:
-        out += draw(_separator) + word
+    for each in words[1:]:
+        out += draw(_separator) + each
     return out
+
+
+def raw_names() -> st.SearchStrategy[str]:
+    return _spaced_words(_word, 5)
 
 
 # --- the properties --------------------------------------------------------------------------
@@ -247,13 +251,8 @@ _organisation_word = st.one_of(
 )  # fmt: skip
 
 
-@st.composite
-def organisation_like(draw: st.DrawFn) -> str:
-    words = draw(st.lists(_organisation_word, min_size=1, max_size=4))
-    out = words[0]
-    for word in words[1:]:
-        out += draw(_separator) + word
-    return out
+def organisation_like() -> st.SearchStrategy[str]:
+    return _spaced_words(_organisation_word, 4)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -415,7 +415,7 @@ def _ids(ids: Iterable[str]) -> Iterator[str]:
 class Index:
     """The records of a library, looked up by identifier, title and title halves."""
 
-    def __init__(self, records: Iterable[Record] = ()) -> None:
+    def __init__(self, records: Sequence[Record] = ()) -> None:
         self._by_id: dict[str, Record] = {}
         self._by_title: dict[str, Record | list[Record]] = {}
         self._by_thirds: dict[int, Record | list[Record]] = {}
@@ -426,37 +426,19 @@ class Index:
     def __len__(self) -> int:
         return self._size
 
-    def extend(self, records: Iterable[Record]) -> None:
-        """Index many records (a whole library): faster than add() one by one."""
-        add = self.add
-        for record in records:
-            add(record)
-
-    def add(self, record: Record) -> None:
-        """Index one more record (a library entry, or a paper read before: see record_for_paper)."""
-        self._size += 1
-        if record.ids:
-            for i in record.ids:
-                self._by_id.setdefault(i, record)
-        title = words(record.title)
-        if not title:
-            return
-        self._put(
-            record,
-            "".join(title),
-            _thirds(title, len(title)) if len(title) >= NEAR_MIN_WORDS else (),
-            short_fingerprint(record.title),
-        )
-
-    def extend_cached(
+    def extend(
         self,
         records: Sequence[Record],
-        title_words: Sequence[tuple[str, ...]],
-        shorts: Sequence[str],
+        title_words: Sequence[tuple[str, ...]] | None = None,
+        shorts: Sequence[str] | None = None,
     ) -> None:
-        """:meth:`extend` for a cached library, which holds each title's words and short-title
-        fingerprint: a 100,000-entry library is indexed at the start of every merge, and
-        working them out again, record by record, was a third of that."""
+        """Index many records (a whole library). A cached library holds each title's words and
+        short-title fingerprint: given, they are not worked out again (for 100,000 entries at
+        the start of every merge, that was a third of the indexing)."""
+        if title_words is None:
+            title_words = [words(r.title) for r in records]
+        if shorts is None:
+            shorts = [short_fingerprint(r.title) for r in records]
         by_id, put = self._by_id, self._put
         for record, title, short in zip(records, title_words, shorts, strict=True):
             if record.ids:
@@ -466,6 +448,10 @@ class Index:
                 n = len(title)
                 put(record, "".join(title), _thirds(title, n) if n >= NEAR_MIN_WORDS else (), short)
         self._size += len(records)
+
+    def add(self, record: Record) -> None:
+        """Index one more record (a library entry, or a paper read before: see record_for_paper)."""
+        self.extend((record,))
 
     def add_paper(self, paper: Paper, parts: MatchParts) -> None:
         """Index a paper of this run (with its key) by its :func:`paper_match_parts`: as

@@ -346,10 +346,7 @@ def _index_of(libraries: Sequence[Library]) -> Index:
     index = Index()
     with _no_cycle_collection():
         for library in libraries:
-            if library.title_words is not None and library.shorts is not None:  # cached
-                index.extend_cached(library.records, library.title_words, library.shorts)
-            else:
-                index.extend(library.records)
+            index.extend(library.records, library.title_words, library.shorts)
     return index
 
 

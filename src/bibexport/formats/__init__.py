@@ -7,13 +7,13 @@ is one module with a ``Writer`` class and one row in :data:`FORMATS`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from ..errors import Problem, UnknownFormatError
-from ..model import Origin, Paper
+from ..model import Origin, Paper, Person
 
 # A paper's text without its framing (the gap or comma before it), and what the writer notes
 # about it for later (BibTeX: the characters with no TeX form, for one warning at the end).
@@ -25,6 +25,33 @@ Rendered = tuple[str, frozenset[str]]
 # escaping, no quoting in YAML); each writer replaces it only where the key goes (before or
 # after all listing text), so a listing that contains these letters is left alone.
 KEY_PLACEHOLDER = "QqbibexportkeyplaceholderQq"
+
+
+T = TypeVar("T")
+
+
+class ByPerson(Generic[T]):
+    """What a writer makes of an author, remembered by the Person's identity.
+
+    A venue's papers share Person objects (names.parse_name caches them), and looking one up
+    by identity costs a fraction of hashing it, which runs Python code over every field, per
+    author of every paper. Each entry holds its person, so an id is never reused while it is
+    there; the table is bounded, for a listing of a million papers.
+    """
+
+    __slots__ = ("_held", "_make")
+
+    def __init__(self, make: Callable[[Person], T]) -> None:
+        self._make = make
+        self._held: dict[int, tuple[Person, T]] = {}
+
+    def __call__(self, person: Person) -> T:
+        known = self._held.get(id(person))
+        if known is None or known[0] is not person:
+            if len(self._held) >= 1 << 16:
+                self._held.clear()
+            known = self._held[id(person)] = (person, self._make(person))
+        return known[1]
 
 
 @dataclass(frozen=True, slots=True)

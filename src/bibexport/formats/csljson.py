@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import plain_paragraphs, plain_text
-from . import KEY_PLACEHOLDER, Rendered, WriteOptions
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 
 _encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
@@ -91,24 +91,12 @@ def csl_item(paper: Paper) -> dict[str, Any]:
 
 def _authors_json(paper: Paper) -> str:
     """The author list as :func:`_pretty` writes it inside an item: names indented at level 3."""
-    names = []
-    for person in paper.authors:
-        # By identity first: hashing a Person runs Python code over all its fields, per author
-        # of every paper, and a venue's papers share Person objects (names.parse_name caches).
-        known = _NAMES_JSON.get(id(person))
-        if known is None or known[0] is not person:
-            if len(_NAMES_JSON) >= 1 << 16:  # bounded, for a listing of a million papers
-                _NAMES_JSON.clear()
-            known = _NAMES_JSON[id(person)] = (person, _name_json(person))
-        if known[1]:
-            names.append(known[1])
+    names = [name for name in map(_NAME_JSON, paper.authors) if name]
     if not names:
         return ""
     return _Raw(_AUTHORS_OPEN + _AUTHORS_SEPARATOR.join(names) + _AUTHORS_CLOSE)
 
 
-# id(person) -> (person, its JSON): the entry holds the person, so its id is not reused.
-_NAMES_JSON: dict[int, tuple[Person, str]] = {}
 _AUTHORS_OPEN = "[\n" + "  " * 3
 _AUTHORS_SEPARATOR = ",\n" + "  " * 3
 _AUTHORS_CLOSE = "\n" + "  " * 2 + "]"
@@ -227,7 +215,6 @@ _PAPER_JSON: dict[str, Callable[[Paper], str]] = {
 }
 
 
-@lru_cache(maxsize=1 << 16)
 def _name_json(person: Person) -> str:
     """One author as the JSON writer indents it (authors recur across a venue's papers):
     ``_pretty(name, 3)``, whose values are all strings, without its type tests."""
@@ -238,6 +225,7 @@ def _name_json(person: Person) -> str:
     return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
 
 
+_NAME_JSON = ByPerson(_name_json)
 _NAME_OPEN = "{\n" + "  " * 4
 _NAME_SEPARATOR = ",\n" + "  " * 4
 _NAME_CLOSE = "\n" + "  " * 3 + "}"

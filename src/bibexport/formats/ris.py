@@ -9,7 +9,7 @@ from functools import lru_cache, partial
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import one_line, plain_text
-from . import KEY_PLACEHOLDER, Rendered, WriteOptions
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 
 # Tags are chosen by what Zotero's RIS translator does with them (zotero/translators, RIS.js:
 # fieldMap, degenerateImportFieldMap, processTag), since Zotero is where most RIS files go:
@@ -165,29 +165,16 @@ def _line(tag: str, value: str) -> str:
     return f"{tag}  - {value}\n" if value else ""
 
 
-@lru_cache(maxsize=1 << 16)
 def _author_line(person: Person) -> str:
     """``_text("AU", ...)`` for one author (authors recur across a venue's papers)."""
     return _line("AU", one_line(ris_name(person)))
 
 
-# id(person) -> (person, its AU line). A venue's papers share Person objects (names.parse_name
-# caches them), and a look-up by identity costs a fraction of hashing every field of a Person in
-# Python, per author of every paper. The entry holds the person, so its id is not reused.
-_AUTHOR_LINES: dict[int, tuple[Person, str]] = {}
+_AUTHOR_LINE = ByPerson(_author_line)
 
 
 def _author_lines(paper: Paper) -> str:
-    """``"".join(map(_author_line, paper.authors))``, looked up by identity first."""
-    lines = []
-    for person in paper.authors:
-        known = _AUTHOR_LINES.get(id(person))
-        if known is None or known[0] is not person:
-            if len(_AUTHOR_LINES) >= 1 << 16:  # bounded, for a listing of a million papers
-                _AUTHOR_LINES.clear()
-            known = _AUTHOR_LINES[id(person)] = (person, _author_line(person))
-        lines.append(known[1])
-    return "".join(lines)
+    return "".join(map(_AUTHOR_LINE, paper.authors))
 
 
 # The rows that depend on the paper, as _text writes them, with less work per paper.
