@@ -77,7 +77,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .model import Person
+from .model import Person, new_person
 from .text import collapse_space
 
 # Lower-case words that belong to the family name when they stand before it ("von" parts).
@@ -313,7 +313,7 @@ def _parse_two_words(name: str, lowered: str, space: int) -> Person | None:
         given = repair_case(given, initials_ok=not name.isupper())
     if family.isupper() or family.islower():
         family = repair_case(family)
-    return Person(given, family)
+    return new_person(given, family)  # Person(given, family), cheaper
 
 
 # Words (lower-cased) that between the first and the last word of a name may start its family
@@ -352,8 +352,7 @@ def _parse_plain(name: str, words: list[str]) -> Person | None:
         given = repair_case(words[0], initials_ok=not shouted)
     else:
         given = _repair_words(words[:-1], shouted)
-    # Person(given, family): positional arguments are measurably cheaper here
-    return Person(given, repair_case(words[-1]))
+    return new_person(given, repair_case(words[-1]))  # Person(given, family), cheaper
 
 
 def _suffix(word: str) -> str:

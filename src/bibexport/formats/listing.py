@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from ..errors import InputError, Problem
 from ..inputs import STDIN, Block, display_name, open_input, read_blocks, utf8_blocks
-from ..model import Origin
+from ..model import Origin, new_origin
 from ..text import collapse_space
 
 HEADER = re.compile(
@@ -420,7 +420,7 @@ class ListingReader:
                     abstract = m[4].split("\n")
                     abstract.pop()  # after the last line feed
                     current = ListingEntry(
-                        n, title, Origin(source, number), _split_authors(m[3]), abstract
+                        n, title, new_origin(source, number), _split_authors(m[3]), abstract
                     )
                     # The lines after the title's: blank ones (one line feed each) up to
                     # "Authors: " (9 characters), its own, blank ones, the abstract's.
