@@ -96,3 +96,14 @@ def test_normalise_makes_the_paper_paper_makes(
     assert repr(paper) == repr(expected)
     again = new_paper(*(getattr(paper, f) for f in Paper.__dataclass_fields__))
     assert again == paper and keys.with_key(again, "k") == keys.with_key(paper, "k")
+
+
+def words_reference(text: str) -> tuple[str, ...]:
+    """``dedup.words`` without its fast path."""
+    return tuple(dedup._WORD.findall(dedup.fold_text(text)))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(_titles, st.text(), st.text(st.characters(max_codepoint=0x17F))))
+def test_words_are_unchanged(text: str) -> None:
+    assert dedup.words(text) == words_reference(text)
