@@ -174,7 +174,7 @@ _AUTHOR_LINE = ByPerson(_author_line)
 
 
 def _author_lines(paper: Paper) -> str:
-    return "".join(map(_AUTHOR_LINE, paper.authors))
+    return "".join(_AUTHOR_LINE.each(paper.authors))
 
 
 # The rows that depend on the paper, as _text writes them, with less work per paper.
