@@ -33,7 +33,6 @@ from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 RIS_TYPES: dict[str, str] = {"inproceedings": "CONF", "article": "JOUR"}
 
 
-@lru_cache(maxsize=1 << 16)
 def ris_name(person: Person) -> str:
     """``van der Maaten, Laurens``, ``Daumé, Hal, III``, ``OpenAI``; "" for ``others``.
 
