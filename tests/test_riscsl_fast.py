@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from bibexport.formats import ByPerson, WriteOptions, csljson, ris
 from bibexport.model import Paper, Person
-from bibexport.text import plain_paragraphs, plain_text
+from bibexport.text import (
+    _SCANNED,
+    _piece_pattern,
+    _scanned_text,
+    _ScannedTexts,
+    plain_paragraphs,
+    plain_text,
+)
 
 from .papers import make_paper
 from .test_plain_text import TEXISH
@@ -91,3 +98,20 @@ def test_records_are_what_the_general_writers_write(
     fields = [(tag, ris._values(tag, values, paper)) for tag, values in ris.TAGS]
     general = "".join(f"{tag}  - {v}\n" for tag, values in fields for v in values) + "ER  - \n"
     assert ris.Writer(WriteOptions()).render(paper)[0] == general
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+@example("$n$ \\% -- ``x'' {\\em y} \\'\u00e9 {a}\\}")
+def test_scanned_pieces_are_remembered_as_made(text: str) -> None:
+    found = _piece_pattern().split(text)[1::2]
+    fresh = _ScannedTexts()
+    for _ in range(2):  # made, then remembered
+        assert [fresh[f] for f in found] == [_SCANNED[f] for f in found]
+        assert [fresh[f] for f in found] == list(map(_scanned_text, found))
+
+
+def test_scanned_pieces_are_bounded() -> None:
+    full = _ScannedTexts({str(i): None for i in range(1 << 16)})
+    assert full["$n$"] == _scanned_text("$n$") == "n"
+    assert len(full) == 1
