@@ -858,7 +858,7 @@ def _decoded_by_pieces(text: str, parts: list[str | Any] | None = None) -> str |
     found = parts[1::2]
     if _display_math_or_escaped_brace(text, parts, found):
         return None
-    parts[1::2] = map(_scanned_text, found)
+    parts[1::2] = map(_SCANNED.__getitem__, found)
     if None in parts:
         return None  # a piece the encoder does not write as one island
     return _nfc("".join(parts))
@@ -891,6 +891,20 @@ def _display_math_or_escaped_brace(
 def _scanned_text(found: str) -> str | None:
     """A ligature's character, or a piece decoded (None: not one island)."""
     return _LIGATURE_CHARS.get(found) or _piece_text(found)
+
+
+class _ScannedTexts(dict[str, "str | None"]):
+    """:func:`_scanned_text` by what the scan found, remembered in a dict: the same pieces
+    recur across abstracts ($n$, \\%), and a dict answers them without a Python call each."""
+
+    def __missing__(self, found: str) -> str | None:
+        if len(self) >= 1 << 16:  # bounded, for a listing of a million papers
+            self.clear()
+        text = self[found] = _scanned_text(found)
+        return text
+
+
+_SCANNED = _ScannedTexts()
 
 
 def _nfc(decoded: str) -> str:

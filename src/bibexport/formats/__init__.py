@@ -7,7 +7,7 @@ is one module with a ``Writer`` class and one row in :data:`FORMATS`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Generic, Protocol, TypeVar
@@ -48,10 +48,26 @@ class ByPerson(Generic[T]):
     def __call__(self, person: Person) -> T:
         known = self._held.get(id(person))
         if known is None or known[0] is not person:
-            if len(self._held) >= 1 << 16:
-                self._held.clear()
-            known = self._held[id(person)] = (person, self._make(person))
+            return self._add(person)
         return known[1]
+
+    def _add(self, person: Person) -> T:
+        if len(self._held) >= 1 << 16:
+            self._held.clear()
+        made = self._make(person)
+        self._held[id(person)] = (person, made)
+        return made
+
+    def each(self, persons: Iterable[Person]) -> list[T]:
+        """``list(map(self, persons))``, the lookups inline: a writer asks for every author of
+        every paper, and a call per author cost more than the lookup itself."""
+        get = self._held.get
+        return [
+            known[1]
+            if (known := get(id(person))) is not None and known[0] is person
+            else self._add(person)
+            for person in persons
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,6 @@ from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 RIS_TYPES: dict[str, str] = {"inproceedings": "CONF", "article": "JOUR"}
 
 
-@lru_cache(maxsize=1 << 16)
 def ris_name(person: Person) -> str:
     """``van der Maaten, Laurens``, ``Daumé, Hal, III``, ``OpenAI``; "" for ``others``.
 
@@ -174,7 +173,7 @@ _AUTHOR_LINE = ByPerson(_author_line)
 
 
 def _author_lines(paper: Paper) -> str:
-    return "".join(map(_AUTHOR_LINE, paper.authors))
+    return "".join(_AUTHOR_LINE.each(paper.authors))
 
 
 # The rows that depend on the paper, as _text writes them, with less work per paper.
