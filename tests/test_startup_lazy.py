@@ -1,0 +1,50 @@
+"""Patterns compiled on first use, with a cheap test in front, match what the eager ones did
+(issue 7, start-up). Set ``BIBEXPORT_LAZY_EXAMPLES=20000`` to run them at length."""
+
+from __future__ import annotations
+
+import os
+import re
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bibexport import names
+
+EXAMPLES = int(os.environ.get("BIBEXPORT_LAZY_EXAMPLES", "2000"))
+
+# Names in every script, weighted towards the edges of the CJK ranges and the U+1100 cut.
+_EDGES = [
+    "\u10ff", "\u1100", "\u11ff", "\u1200", "\u303f", "\u3040", "\u30ff", "\u3100", "\u33ff",
+    "\u3400", "\u9fff", "\ua000", "\uabff", "\uac00", "\ud7af", "\ud7b0", "\uf8ff", "\uf900",
+    "\ufaff", "\ufb00", "\U0001ffff", "\U00020000", "\U0002fa1f", "\U0002fa20", "\U0010ffff",
+]  # fmt: skip
+_CHARS = st.one_of(
+    st.sampled_from(_EDGES),
+    st.characters(codec="utf-8"),
+    st.characters(min_codepoint=0x1000, max_codepoint=0xFFFF),
+    st.sampled_from("AaZzéÄßĳŁ Ωжễ李김のー{}\\$~-'"),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.text(_CHARS, max_size=12))
+def test_has_cjk_is_the_cjk_search(name: str) -> None:
+    assert names._has_cjk(name) == (re.search(names._CJK, name) is not None)
+
+
+_EAGER = re.compile(names._CJK)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.text(_CHARS, min_size=1, max_size=8), min_size=1, max_size=3))
+def test_parse_name_reads_as_with_the_eager_pattern(words: list[str]) -> None:
+    name = " ".join(words)
+    names.parse_name.cache_clear()
+    lazy = names.parse_name(name)
+    with mock.patch.object(names, "_has_cjk", lambda n: _EAGER.search(n) is not None):
+        names.parse_name.cache_clear()
+        eager = names.parse_name(name)
+    names.parse_name.cache_clear()
+    assert lazy == eager
