@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bibexport import names
+from bibexport.errors import InputError
 
 EXAMPLES = int(os.environ.get("BIBEXPORT_LAZY_EXAMPLES", "2000"))
 
@@ -48,3 +50,26 @@ def test_parse_name_reads_as_with_the_eager_pattern(words: list[str]) -> None:
         eager = names.parse_name(name)
     names.parse_name.cache_clear()
     assert lazy == eager
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["1", "1,4,10-12", "x.txt:1-3", "", " "]), max_size=2),
+    st.one_of(st.none(), st.sampled_from(["", "diffusion", "(?i)x"])),
+    st.lists(st.sampled_from(["Yang Song", "", "Müller"]), max_size=2),
+)
+def test_cli_selection_is_selection_parse(
+    select: list[str], match: str | None, authors: list[str]
+) -> None:
+    """The CLI imports selection.py only when something is selected; what it passes on is
+    what ``Selection.parse`` makes."""
+    from bibexport.cli import _selection
+    from bibexport.selection import Selection
+
+    def outcome(parse: Callable[..., object]) -> object:
+        try:
+            return parse(select, match, authors)
+        except InputError as exc:
+            return str(exc)
+
+    assert outcome(_selection) == outcome(Selection.parse)
