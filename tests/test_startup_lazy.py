@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bibexport import names
+from bibexport._lazy import _Lazy, lazy
 from bibexport.errors import InputError
 
 EXAMPLES = int(os.environ.get("BIBEXPORT_LAZY_EXAMPLES", "2000"))
@@ -73,3 +79,59 @@ def test_cli_selection_is_selection_parse(
             return str(exc)
 
     assert outcome(_selection) == outcome(Selection.parse)
+
+
+def _lazy_patterns() -> list[tuple[ModuleType, str]]:
+    """Every ``NAME = lazy(globals(), "NAME", ...)`` of bibexport's modules, read from their
+    source: the stand-in, or the pattern that took its place."""
+    from bibexport import dedup, keys, records, text
+    from bibexport.formats import listing
+
+    found = []
+    for module in (dedup, keys, listing, names, records, text):
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
+        for m in re.finditer(r'^(\w+) = lazy\(\s*globals\(\),\s*"(\w+)"', source, re.M):
+            assert m.group(1) == m.group(2), f"{module.__name__}: {m.group(1)} binds {m.group(2)}"
+            found.append((module, m.group(1)))
+    return found
+
+
+_LAZY = _lazy_patterns()
+
+
+def test_some_patterns_are_lazy() -> None:
+    """A fresh process that imports everything a conversion does but uses nothing has every
+    stand-in in place (else this file tests nothing)."""
+    code = (
+        "import bibexport.cli, bibexport.pipeline, bibexport.dedup, bibexport.records\n"
+        "from bibexport._lazy import _Lazy\n"
+        "import sys\n"
+        "print(sum(isinstance(v, _Lazy) for m in list(sys.modules.values())"
+        " if m and m.__name__.startswith('bibexport') for v in vars(m).values()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == len(_LAZY) >= 30
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.sampled_from(_LAZY), st.text(_CHARS, max_size=40))
+def test_lazy_pattern_is_the_pattern(where: tuple[ModuleType, str], sample: str) -> None:
+    """A stand-in answers as ``re.compile`` of its pattern would, and after its first use the
+    namespace holds the compiled pattern itself."""
+    module, name = where
+    value = vars(module)[name]
+    if isinstance(value, _Lazy):
+        assert value._name == name and value._globals is vars(module)
+        pattern, flags = value._pattern, value._flags
+    else:
+        assert isinstance(value, re.Pattern)
+        pattern, flags = value.pattern, value.flags
+    eager = re.compile(pattern, flags)
+    namespace: dict[str, Any] = {}
+    namespace[name] = stand_in = lazy(namespace, name, pattern, flags)
+    probe: Any = sample if isinstance(pattern, str) else sample.encode()
+    assert [m.span() for m in stand_in.finditer(probe)] == [m.span() for m in eager.finditer(probe)]
+    assert stand_in.findall(probe) == eager.findall(probe)
+    assert namespace[name] is not stand_in
+    assert isinstance(namespace[name], re.Pattern)
+    assert (namespace[name].pattern, namespace[name].flags) == (eager.pattern, eager.flags)

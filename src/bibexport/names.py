@@ -77,6 +77,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
+from ._lazy import lazy
 from .model import Person
 from .text import collapse_space
 
@@ -147,8 +148,8 @@ _VIETNAMESE_LETTERS = frozenset(
 # Prefixes before an apostrophe after which a name of its own starts: O'Brien, D'Amour,
 # Dell'Orletta (but Prud'hommeaux, Sima'an).
 APOSTROPHE_PREFIXES = frozenset({"o", "d", "l", "dell", "dall", "nell", "sant"})
-_SEGMENT = re.compile(r"([-'’‐])")
-_DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)+")
+_SEGMENT = lazy(globals(), "_SEGMENT", r"([-'’‐])")
+_DOTTED_INITIALS = lazy(globals(), "_DOTTED_INITIALS", r"(?:[^\W\d_]\.-?)+")
 _APOSTROPHES = "'’"
 
 
