@@ -20,7 +20,7 @@ from bibexport import names
 from bibexport._lazy import _Lazy, lazy
 from bibexport.errors import InputError
 
-EXAMPLES = int(os.environ.get("BIBEXPORT_LAZY_EXAMPLES", "2000"))
+EXAMPLES = int(os.environ.get("BIBEXPORT_LAZY_EXAMPLES", "500"))
 
 # Names in every script, weighted towards the edges of the CJK ranges and the U+1100 cut.
 _EDGES = [
@@ -135,3 +135,18 @@ def test_lazy_pattern_is_the_pattern(where: tuple[ModuleType, str], sample: str)
     assert namespace[name] is not stand_in
     assert isinstance(namespace[name], re.Pattern)
     assert (namespace[name].pattern, namespace[name].flags) == (eager.pattern, eager.flags)
+
+
+_PATH_PARTS = st.sampled_from(["", "/", "//", ".", "..", "refs", ".bib", "x.bib", "a.", "a..b"])
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.one_of(_PATH_PARTS, st.text(st.sampled_from("./ab\\é~ "), max_size=6))))
+def test_suffix_is_pathlibs(pieces: list[str]) -> None:
+    """formats' suffix of a path, without pathlib, is ``PurePath(path).suffix``."""
+    from pathlib import PurePath
+
+    from bibexport.formats import _suffix
+
+    path = "".join(pieces)
+    assert _suffix(path) == PurePath(path).suffix
