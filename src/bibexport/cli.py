@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import gc
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -353,6 +352,8 @@ def convert_command(
     config, convert) is given as ./venues. Defaults for every option can come from
     [tool.bibexport] in pyproject.toml or from bibexport.toml: see 'bibexport config'.
     """
+    import signal  # here, not at the top: its enums are 1% of ``bibexport --help``
+
     from .normalise import VenueOverride
     from .pipeline import Options, Target, convert, write_keymap, write_report
 
