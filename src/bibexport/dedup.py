@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from ._lazy import lazy
 from .model import Paper
 from .records import Record, _new_record, fold_plain, ids_in_text, normalise_id
 from .text import plain_text
@@ -69,8 +70,8 @@ NEAR_MIN_WORDS = 4  # below this, one word is too much of a title to call the re
 _NEGATIONS = frozenset("not no non without never nor none un anti beyond versus vs".split())
 _COMPARATIVES = frozenset({"er", "r", "est", "st"})  # fast/faster: a new claim, not a typo
 _WORD = re.compile(r"[a-z0-9]+")
-_BARE_TEX_SPECIAL = re.compile(r"(?<!\\)([%&])")
-_DIGIT = re.compile(r"\d")
+_BARE_TEX_SPECIAL = lazy(globals(), "_BARE_TEX_SPECIAL", r"(?<!\\)([%&])")
+_DIGIT = lazy(globals(), "_DIGIT", r"\d")
 
 T = TypeVar("T")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
+from ._lazy import lazy
 from .errors import BibexportError
 from .model import (
     PAPER_AS_WRITTEN,
@@ -45,8 +46,8 @@ JABREF_FUNCTION_WORDS = frozenset(
 DEFAULT_PATTERN = "[auth:lower][year][veryshorttitle:lower]"  # documented equivalent of scholar
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\.|[{}$]")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
-_MARKER = re.compile(r"\[([^\[\]]+)\]")
-_LITERAL_OK = re.compile(r"[A-Za-z0-9_:.+/-]*")
+_MARKER = lazy(globals(), "_MARKER", r"\[([^\[\]]+)\]")
+_LITERAL_OK = lazy(globals(), "_LITERAL_OK", r"[A-Za-z0-9_:.+/-]*")
 
 
 class KeyPatternError(BibexportError, ValueError):
@@ -283,11 +284,11 @@ BBT_SKIP_WORDS = frozenset(
     versus via von while with within without yet zu zum""".split()
 )
 # citekeyUnsafeChars default (removed, with whitespace, from the finished key).
-_BBT_UNSAFE = re.compile(r"""[\\"#%'(),={}~\s\ufffd]""")
-_BBT_MARKUP = re.compile(r"</?(?:i|b|sc|nc|code|span[^>]*)>|\"", re.IGNORECASE)
+_BBT_UNSAFE = lazy(globals(), "_BBT_UNSAFE", r"""[\\"#%'(),={}~\s\ufffd]""")
+_BBT_MARKUP = lazy(globals(), "_BBT_MARKUP", r"</?(?:i|b|sc|nc|code|span[^>]*)>|\"", re.IGNORECASE)
 # compromise (BBT's tokeniser) splits words at spaces and dashes; BBT glues back only the
 # parts an ASCII hyphen joined ("Text-to-Image" is one word), so other dashes split words.
-_BBT_SPLIT = re.compile(r"[\s\u2013\u2014]+")
+_BBT_SPLIT = lazy(globals(), "_BBT_SPLIT", r"[\s\u2013\u2014]+")
 _BBT_DASHES = {"\u2500", "\uff0d", "\u2015"}  # Pd, plus the pseudo-dashes BBT adds (#1880)
 
 
@@ -350,7 +351,7 @@ def bbt_key(paper: Paper) -> str:
 
 # JabRef's CitationKeyGenerator: DEFAULT_UNWANTED_CHARACTERS and DISALLOWED_CHARACTERS are
 # removed from every field's text, then StringUtil.replaceSpecialCharacters (ä -> ae, é -> e).
-_JABREF_REMOVE = re.compile(r"[-`\u02b9:!;?^{}(),=\\\"#%~'\s]")
+_JABREF_REMOVE = lazy(globals(), "_JABREF_REMOVE", r"[-`\u02b9:!;?^{}(),=\\\"#%~'\s]")
 _JABREF_SPECIAL = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
@@ -387,7 +388,7 @@ ACL_STOP_WORDS = frozenset(
     what when where which while who whom why with won would wouldn you your yours yourself
     yourselves""".split()
 )
-_SLUG_ENTITY = re.compile(r"&(\w+);|&#(\d+);|&#[xX]([\da-fA-F]+);")
+_SLUG_ENTITY = lazy(globals(), "_SLUG_ENTITY", r"&(\w+);|&#(\d+);|&#[xX]([\da-fA-F]+);")
 
 
 def slugify(text: str) -> str:
@@ -464,7 +465,7 @@ MLANTHOLOGY_STOP_WORDS = frozenset(
 MLANTHOLOGY_PARTICLES = frozenset(
     "van von de del della der den di du das dos do da le la el al bin ibn ten ter het".split()
 )
-_MLA_TOKEN = re.compile(r"[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*")
+_MLA_TOKEN = lazy(globals(), "_MLA_TOKEN", r"[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*")
 
 
 def _mla_normalize(text: str) -> str:
@@ -611,11 +612,13 @@ def get_preset(name: str) -> Preset:
     return preset
 
 
-_SUFFIX = re.compile(r"[a-z]{0,2}")
-_ACL_TAIL = re.compile(r"[a-z0-9]*")
-_MLA_COLLISION_END = re.compile(r"-[a-z]{1,2}$")
-_MLA_VENUE = re.compile(r"[a-z][a-z0-9-]*")
-_MLA_PARTS = re.compile(r"([a-z]*[0-9]+)[a-z0-9-]*-([a-z0-9]+)")  # name+year, venue, word
+_SUFFIX = lazy(globals(), "_SUFFIX", r"[a-z]{0,2}")
+_ACL_TAIL = lazy(globals(), "_ACL_TAIL", r"[a-z0-9]*")
+_MLA_COLLISION_END = lazy(globals(), "_MLA_COLLISION_END", r"-[a-z]{1,2}$")
+_MLA_VENUE = lazy(globals(), "_MLA_VENUE", r"[a-z][a-z0-9-]*")
+_MLA_PARTS = lazy(
+    globals(), "_MLA_PARTS", r"([a-z]*[0-9]+)[a-z0-9-]*-([a-z0-9]+)"
+)  # name+year, venue, word
 
 
 def _squash(key: str) -> str:

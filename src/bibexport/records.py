@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from operator import itemgetter
 
+from ._lazy import lazy
 from .model import Origin
 
 _GROUP_TEXT = itemgetter(1)  # a C-level callable for re.sub, faster than the template r"\1"
@@ -71,18 +72,27 @@ def fold_plain(text: str) -> str:
 # --- identifiers --------------------------------------------------------------------------------
 
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV_IN_TEXT = re.compile(
+_ARXIV_IN_TEXT = lazy(
+    globals(),
+    "_ARXIV_IN_TEXT",
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv[:\s]\s*|10\.48550/arxiv\.)" + _ARXIV_ID,
     re.IGNORECASE,
 )
-_ARXIV_ALONE = re.compile(r"\s*(?:arxiv:\s*)?" + _ARXIV_ID + r"\s*$", re.IGNORECASE)
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
-_DOI_ALONE = re.compile(r"(10\.\d{4,9}/\S+)$")
-_DOI_URL = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
-_OPENREVIEW = re.compile(
-    r"openreview\.net/(?:forum|pdf|attachment)\?(?:[^\s\"{}]*?&)?id=([\w-]+)", re.IGNORECASE
+_ARXIV_ALONE = lazy(
+    globals(), "_ARXIV_ALONE", r"\s*(?:arxiv:\s*)?" + _ARXIV_ID + r"\s*$", re.IGNORECASE
 )
-_TEX_ESCAPE = re.compile(r"\\([_%#&~$])")
+_DOI = lazy(globals(), "_DOI", r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+_DOI_ALONE = lazy(globals(), "_DOI_ALONE", r"(10\.\d{4,9}/\S+)$")
+_DOI_URL = lazy(
+    globals(), "_DOI_URL", r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE
+)
+_OPENREVIEW = lazy(
+    globals(),
+    "_OPENREVIEW",
+    r"openreview\.net/(?:forum|pdf|attachment)\?(?:[^\s\"{}]*?&)?id=([\w-]+)",
+    re.IGNORECASE,
+)
+_TEX_ESCAPE = lazy(globals(), "_TEX_ESCAPE", r"\\([_%#&~$])")
 _TRAILING = ".,;:)]}"
 
 

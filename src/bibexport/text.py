@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ._lazy import lazy
+
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
     from pylatexenc.latexencode import UnicodeToLatexEncoder
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = lazy(globals(), "_CONTROL_CHARS", r"[\x00-\x1f\x7f-\x9f]")
 
 
 def strip_invisible(text: str) -> str:
@@ -216,9 +218,9 @@ _ESCAPES = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL = re.compile(r"[\\${}&%#_~^]")
-_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
-_LINE_START_AT = re.compile(r"(\n[ \t]*)@")
+_SPECIAL = lazy(globals(), "_SPECIAL", r"[\\${}&%#_~^]")
+_BRACE_OR_ESCAPE = lazy(globals(), "_BRACE_OR_ESCAPE", r"\\.|[{}]", re.DOTALL)
+_LINE_START_AT = lazy(globals(), "_LINE_START_AT", r"(\n[ \t]*)@")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
@@ -660,7 +662,7 @@ _ISLAND = re.compile(
     rf"|\\[^A-Za-z](?:{_GROUP}|[A-Za-z])?"
     rf"|{_GROUP}|~"
 )
-_TEX_LEFT = re.compile(r"[\\{}$]")
+_TEX_LEFT = lazy(globals(), "_TEX_LEFT", r"[\\{}$]")
 _LIGATURES: tuple[tuple[str, str], ...] = (
     ("---", "\u2014"),
     ("--", "\u2013"),
@@ -735,12 +737,12 @@ def _pylatexenc_to_text(tex: str) -> str:
 
 # --- listing text -> plain text (RIS, CSL) ----------------------------------------------------
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_PARAGRAPH_BREAK = lazy(globals(), "_PARAGRAPH_BREAK", r"\n\s*\n")
 
 
 # Text without these reads the same as TeX as it does as plain text, so it needs no decoding.
 # (Every branch starts with a literal, so that the regex engine skips plain text in C.)
-_NEEDS_DECODING = re.compile(r"\\|\{|\}|\$|~|`|--|''|\?`|!`")
+_NEEDS_DECODING = lazy(globals(), "_NEEDS_DECODING", r"\\|\{|\}|\$|~|`|--|''|\?`|!`")
 
 
 @lru_cache(maxsize=4096)  # names and venues recur, and each paper's text is asked for per format
@@ -914,7 +916,7 @@ def _nfc(decoded: str) -> str:
 
 
 # Characters the encoder writes with a backslash, which no quote pattern reads across.
-_QUOTE_BLOCKERS = re.compile(r"[$&%#_~^]")
+_QUOTE_BLOCKERS = lazy(globals(), "_QUOTE_BLOCKERS", r"[$&%#_~^]")
 
 
 def _quoted(text: str) -> str | None:

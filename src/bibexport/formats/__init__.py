@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Generic, Protocol, TypeVar
 
 from ..errors import Problem, UnknownFormatError
@@ -141,7 +140,7 @@ def get_format(name: str | None = None, path: str | None = None) -> Format:
                 return fmt
         raise UnknownFormatError(f"unknown format {name!r}; known formats: {_known()}")
     if path is not None:
-        suffix = PurePath(path).suffix.lower()
+        suffix = _suffix(path).lower()
         for fmt in FORMATS:
             if suffix in fmt.suffixes:
                 return fmt
@@ -149,6 +148,17 @@ def get_format(name: str | None = None, path: str | None = None) -> Format:
             f"cannot tell the format of {path!r} from its extension; give --format ({_known()})"
         )
     return FORMATS[0]
+
+
+def _suffix(path: str) -> str:
+    """``PurePath(path).suffix`` (``.bib``; ``""`` for ``.bashrc`` or ``refs.``) without
+    importing pathlib, which with urllib and ipaddress is 4% of a small run's start-up. Its
+    rules (POSIX paths, as ``fcntl`` in append.py makes them): the name is the last part other
+    than ``.``, the suffix its last dot on (not the name's first character, nor its last)."""
+    parts = [part for part in path.split("/") if part and part != "."]  # POSIX: see append.py
+    name = parts[-1] if parts else ""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _known() -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import BinaryIO
 
+from .._lazy import lazy
 from ..errors import InputError, Problem
 from ..inputs import STDIN, Block, display_name, open_input, read_blocks, utf8_blocks
 from ..model import Origin, new_origin
@@ -27,8 +28,8 @@ HEADER = re.compile(
 )
 TOTAL = re.compile(r"^Total\s*:\s*(?P<total>\d[\d,.\u202f\u00a0 ]*)$", re.IGNORECASE)
 PAPER = re.compile(r"^#(?P<number>\d+)\s+(?P<title>.*)$")
-AUTHORS = re.compile(r"^Authors?\s*:\s*(?P<authors>.*)$", re.IGNORECASE)
-TAG = re.compile(r"\s*\[(?P<name>[A-Za-z][A-Za-z ]*?)\d*\]\s*$")
+AUTHORS = lazy(globals(), "AUTHORS", r"^Authors?\s*:\s*(?P<authors>.*)$", re.IGNORECASE)
+TAG = lazy(globals(), "TAG", r"\s*\[(?P<name>[A-Za-z][A-Za-z ]*?)\d*\]\s*$")
 # The site's buttons; a trailing run of tags is stripped from its first known one on, so a
 # title that really ends in brackets ("... [MASK]") keeps them.
 KNOWN_TAGS = frozenset({"pdf", "copy", "kimi", "rel", "related", "html", "code", "star", "bib"})
