@@ -145,10 +145,12 @@ def char_to_tex(ch: str) -> str | None:
     :func:`spell_char` ahead of time (_tex_chars.py): reading a spelling back needs
     pylatexenc's decoder, which costs a run (and each worker process) about 30 ms to build.
     """
-    from ._tex_chars import TABLE
+    from ._tex_chars import TABLE, has_no_form
 
     if ch in TABLE:
         return TABLE[ch]
+    if has_no_form(ch):  # CJK and the like
+        return None
     return spell_char(ch)
 
 
