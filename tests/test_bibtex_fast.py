@@ -328,3 +328,21 @@ def test_render_agrees_with_the_entry_written_row_by_row(
     ascii_only = writer.ascii_only
     for paper in [*papers, *papers]:  # again, with every venue, keyword list, person seen
         assert writer.render(paper) == _reference_render(paper, ascii_only, biblatex, group)
+
+
+ASCII_TEXT = st.one_of(
+    TEXISH.map(lambda t: t.encode("ascii", "replace").decode()),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
+    st.text(alphabet=st.sampled_from([*"a $\\{}&%#_~^\n@x"]), max_size=40),
+)
+
+
+@settings(max_examples=6000, deadline=None)
+@given(text=ASCII_TEXT)
+@example(text="\\")
+@example(text="a$")
+@example(text="$$x$$$y$ \\ab\\% {}~^")
+def test_ascii_pieces_are_the_regex_split(text: str) -> None:
+    from bibexport.text import _FAST_PIECES, _ascii_pieces
+
+    assert _ascii_pieces(text) == _FAST_PIECES.split(text)
