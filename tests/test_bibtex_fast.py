@@ -12,8 +12,9 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bibexport.formats.bibtex import _author, _part, bibtex_name
-from bibexport.model import Person
+from bibexport.formats import WriteOptions
+from bibexport.formats.bibtex import Writer, _author, _part, bibtex_name
+from bibexport.model import Origin, Paper, Person, Venue
 from bibexport.text import (
     _ESCAPES,
     _FAST_TOKEN,
@@ -23,6 +24,7 @@ from bibexport.text import (
     _to_bibtex_split,
     _to_bibtex_tokens,
     to_bibtex,
+    untexable,
 )
 
 # Pieces that meet at every boundary the encoders care about: TeX commands (safe, forbidden,
@@ -218,3 +220,129 @@ def test_title_words_protected_run_by_run_as_by_one_substitution(text: str) -> N
     from bibexport.text import _PROTECTED, _WORD, _protected
 
     assert _protected(text) == _WORD.sub(lambda m: _PROTECTED[m.group()], text)
+
+
+# --- Writer.render: entries written from per-venue, per-keywords and per-person parts --------
+
+
+def _reference_render(
+    paper: Paper, ascii_only: bool, biblatex: bool, group: str | None
+) -> tuple[str, frozenset[str]]:
+    """``Writer.render`` as it was: every row written per paper, the whole entry searched for
+    characters with no TeX form."""
+
+    def row(name: str, value: str) -> str:
+        return f"  {name} = {{{value}}},\n" if value else ""
+
+    def value(text: str) -> str:
+        return to_bibtex(text, ascii_only=ascii_only)
+
+    venue = paper.venue
+    issn = venue.issn if venue.is_journal or not biblatex else ""
+    before = [row("journal" if venue.is_journal else "booktitle", value(venue.container_title))]
+    if biblatex and not venue.is_journal and venue.short:
+        before.append(row("eventtitle", value(venue.event_title)))
+    before += [row("volume", value(venue.volume)), row("series", value(venue.series))]
+    after = [row("publisher", value(venue.publisher)), row("issn", value(issn))]
+    body = "".join(
+        [
+            row("author", " and ".join([bibtex_name(p, ascii_only) for p in paper.authors])),
+            row("title", to_bibtex(paper.title, ascii_only=ascii_only, protect=True)),
+            *before,
+            row("date" if biblatex else "year", str(paper.year or "")),
+            *after,
+            row("abstract", value(paper.abstract)),
+            row("keywords", value(", ".join(paper.keywords))),
+        ]
+    )
+    chars = frozenset(untexable(body)) if ascii_only and not body.isascii() else frozenset()
+    if group:
+        body += f"  groups = {{{group}}},\n"
+    return f"@{venue.entry_type}{{{paper.key},\n{body}}}\n", chars
+
+
+# Persons drawn from a few, so that papers share Person objects (as a listing's papers do) and
+# equal persons also come as distinct objects; likewise venues and keywords.
+_PEOPLE = [
+    Person(given=g, family=f, particle=p, suffix=s, literal=lit)
+    for g, f, p, s, lit in [
+        ("Ana", "Smith", "", "", ""),
+        ("Jürgen", "Schmidhuber", "", "", ""),
+        ("Laurens", "Maaten", "van der", "", ""),
+        ("Hal", "Daumé", "", "III", ""),
+        ("", "", "", "", "OpenAI"),
+        ("", "", "", "", "others"),
+        ("Wei", "中文", "", "", ""),
+        ("and", "And", "", "", ""),
+        ("A{", "B$x$", "", "", ""),
+        ("", "", "", "", ""),
+        ("Ζήνων", "λ\\input", "", "", ""),
+    ]
+]
+PEOPLE = st.one_of(
+    st.sampled_from(_PEOPLE),
+    st.sampled_from(_PEOPLE).map(
+        lambda p: Person(p.given, p.family, p.particle, p.suffix, p.literal)
+    ),
+    st.builds(Person, given=NAME_PART, family=NAME_PART),
+)
+VENUES = st.builds(
+    Venue,
+    short=st.sampled_from(["ICLR", "", "Jé"]),
+    year=st.sampled_from([2023, None]),
+    entry_type=st.sampled_from(["inproceedings", "article"]),
+    container_title=st.one_of(st.sampled_from(["", "Proc. of ICLR", "Revue – 中"]), TEXISH),
+    publisher=st.sampled_from(["", "OpenReview.net", "Müller & Söhne"]),
+    volume=st.sampled_from(["", "12"]),
+    series=st.sampled_from(["", "PMLR"]),
+    issn=st.sampled_from(["", "2640-3498"]),
+)
+_KEYWORDS = [(), ("NeurIPS 2019", "Poster"), ("Oral",), ("中", "é & $x$")]
+KEYWORDS = st.one_of(
+    st.sampled_from(_KEYWORDS),
+    st.lists(TEXT, max_size=3).map(tuple),  # type: ignore[arg-type]
+)
+PAPERS = st.builds(
+    Paper,
+    title=TEXT,
+    authors=st.lists(PEOPLE, max_size=5).map(tuple),
+    venue=st.one_of(st.just(Venue("ICLR", 2023, container_title="ICLR")), VENUES),
+    origin=st.just(Origin("x.txt", 1)),
+    abstract=st.one_of(st.just(""), TEXT),
+    key=st.sampled_from(["KEYPLACEHOLDER", "smith2023a", ""]),
+    keywords=KEYWORDS,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    papers=st.lists(PAPERS, min_size=1, max_size=8),
+    unicode=st.sampled_from([None, True, False]),
+    biblatex=st.booleans(),
+    group=st.sampled_from([None, "", "My Group", "ü{x}"]),
+)
+def test_render_agrees_with_the_entry_written_row_by_row(
+    papers: list[Paper], unicode: bool | None, biblatex: bool, group: str | None
+) -> None:
+    writer = Writer(WriteOptions(unicode=unicode, jabref_group=group), biblatex=biblatex)
+    ascii_only = writer.ascii_only
+    for paper in [*papers, *papers]:  # again, with every venue, keyword list, person seen
+        assert writer.render(paper) == _reference_render(paper, ascii_only, biblatex, group)
+
+
+ASCII_TEXT = st.one_of(
+    TEXISH.map(lambda t: t.encode("ascii", "replace").decode()),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
+    st.text(alphabet=st.sampled_from([*"a $\\{}&%#_~^\n@x"]), max_size=40),
+)
+
+
+@settings(max_examples=6000, deadline=None)
+@given(text=ASCII_TEXT)
+@example(text="\\")
+@example(text="a$")
+@example(text="$$x$$$y$ \\ab\\% {}~^")
+def test_ascii_pieces_are_the_regex_split(text: str) -> None:
+    from bibexport.text import _FAST_PIECES, _ascii_pieces
+
+    assert _ascii_pieces(text) == _FAST_PIECES.split(text)

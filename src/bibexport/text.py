@@ -147,10 +147,12 @@ def char_to_tex(ch: str) -> str | None:
     :func:`spell_char` ahead of time (_tex_chars.py): reading a spelling back needs
     pylatexenc's decoder, which costs a run (and each worker process) about 30 ms to build.
     """
-    from ._tex_chars import TABLE
+    from ._tex_chars import TABLE, has_no_form
 
     if ch in TABLE:
         return TABLE[ch]
+    if has_no_form(ch):  # CJK and the like
+        return None
     return spell_char(ch)
 
 
@@ -463,7 +465,7 @@ def _to_bibtex_split(text: str, ascii_only: bool, protect: bool) -> str | None:
     unsafe math, braces that do not all pair up, a shown backslash before ``$``, a brace or a
     backslash, math holding the "}" that ends a ``\\url``'s argument, and, with ``protect``,
     any shown backslash (the scanner reads what follows it into the next word)."""
-    parts = _FAST_PIECES.split(text)
+    parts = _FAST_PIECES.split(text) if not text.isascii() else _ascii_pieces(text)
     n = len(parts)
     if n == 1:  # nothing TeX or BibTeX reads specially: names, most titles
         return _encode_chars(_protected(text) if protect else text, ascii_only)
@@ -501,6 +503,35 @@ def _to_bibtex_split(text: str, ascii_only: bool, protect: bool) -> str | None:
         # What the tokens wrote is ASCII; only the plain parts that are not need encoding.
         parts[::2] = [p if p.isascii() else _encode_chars(p, True) for p in parts[::2]]
     return "".join(parts)
+
+
+# Each character a token can start with, as "$"; every other byte as it is.
+_AS_DOLLAR = bytes(36 if chr(b) in "$\\{}&%#_~^" else b for b in range(256))
+_TOKEN_AT = _FAST_TOKEN.match
+
+
+def _ascii_pieces(text: str) -> list[str]:
+    """``_FAST_PIECES.split`` of ASCII text, with the tokens found by ``bytes.find`` (memchr)
+    rather than by the regex engine, which tests each character of the text against the set
+    of first characters (most of an abstract's cost). Every token starts with one of those
+    characters and one starts at each of them, so the next token is the one that starts at
+    the next of them: what ``split``'s search finds."""
+    find = text.encode("ascii").translate(_AS_DOLLAR).find
+    i = find(36)
+    if i < 0:
+        return [text]
+    parts = []
+    end = 0
+    while i >= 0:
+        m = _TOKEN_AT(text, i)
+        if m is None:  # never: a token starts at each of those characters
+            return _FAST_PIECES.split(text)
+        parts.append(text[end:i])
+        end = m.end()
+        parts.append(text[i:end])
+        i = find(36, end)
+    parts.append(text[end:])
+    return parts
 
 
 _URL_ESCAPE = re.compile(r"([%#])")

@@ -10,6 +10,9 @@ from ..text import to_bibtex, untexable
 from . import KEY_PLACEHOLDER, Rendered, WriteOptions
 
 INDENT = "  "
+_NONE: frozenset[str] = frozenset()
+# A venue's entry opening, rows (with the year) and their characters with no TeX form.
+_VenueParts = tuple[str, str, frozenset[str]]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -83,9 +86,21 @@ class Writer:
         self._first_untexable: Origin | None = None
         self._first = not options.appending
         self.jabref_group = options.jabref_group
-        self._venues: dict[Venue, tuple[str, str]] = {}
+        # As given: JabRef compares the name, it does not decode TeX.
+        self._group_row = (
+            f"{INDENT}groups = {{{options.jabref_group}}},\n" if options.jabref_group else ""
+        )
+        self._venues: dict[Venue, _VenueParts] = {}
         self._last_venue: Venue | None = None
-        self._last_rows = ("", "")
+        self._last_parts: _VenueParts = ("", "", _NONE)
+        self._last_keywords: tuple[str, ...] | None = None
+        self._keywords_row = ""
+        # Each author as written, by the Person's identity: a venue's papers share Person
+        # objects (names.parse_name caches them), and a dict lookup by id costs a fraction of
+        # _author's checks or of bibtex_name's cache, which hashes the person in Python. The
+        # persons are held, so no id is reused while its entry is there.
+        self._names: dict[int, str] = {}
+        self._held: list[Person] = []
 
     def begin(self) -> str:
         return ""
@@ -103,30 +118,43 @@ class Writer:
             )
         return ""
 
-    def _venue_rows(self, venue: Venue) -> tuple[str, str]:
-        """The venue's rows before the year and after it, encoded and written once per venue:
-        every paper of a listing has the same."""
-        if venue is self._last_venue:  # the papers of a listing share one: no hash per paper
-            return self._last_rows
-        rows = self._venues.get(venue)
-        if rows is None:
+    def _venue_parts(self, venue: Venue) -> _VenueParts:
+        """The entry's opening (``@inproceedings{``), the venue's rows with the year between
+        them, and their characters with no TeX form: written once per venue, since every paper
+        of a listing has the same."""
+        parts = self._venues.get(venue)
+        if parts is None:
             a = self.ascii_only
             container = "journal" if venue.is_journal else "booktitle"
             # biblatex's data model has no issn on @inproceedings (biber
             # --validate-datamodel warns): there it is the series' ISSN, which the series
             # field already names.
             issn = venue.issn if venue.is_journal or not self.biblatex else ""
-            before = [_row(container, _value(venue.container_title, a))]
+            rows = [_row(container, _value(venue.container_title, a))]
             if self.biblatex and not venue.is_journal and venue.short:
-                before.append(_row("eventtitle", _value(venue.event_title, a)))
-            before += [
+                rows.append(_row("eventtitle", _value(venue.event_title, a)))
+            rows += [
                 _row("volume", _value(venue.volume, a)),
                 _row("series", _value(venue.series, a)),
+                _row("date" if self.biblatex else "year", str(venue.year or "")),
+                _row("publisher", _value(venue.publisher, a)),
+                _row("issn", _value(issn, a)),
             ]
-            after = [_row("publisher", _value(venue.publisher, a)), _row("issn", _value(issn, a))]
-            rows = self._venues[venue] = ("".join(before), "".join(after))
-        self._last_venue, self._last_rows = venue, rows
-        return rows
+            middle = "".join(rows)
+            chars = _untexable(middle) if a else _NONE
+            parts = self._venues[venue] = (f"@{venue.entry_type}{{", middle, chars)
+        self._last_venue, self._last_parts = venue, parts
+        return parts
+
+    def _learn_names(self, people: tuple[Person, ...]) -> None:
+        names = self._names
+        if len(names) >= 1 << 16:  # bounded, for a listing of a million papers
+            names.clear()
+            self._held.clear()
+        for person in people:
+            if id(person) not in names:
+                names[id(person)] = _author(person, self.ascii_only)
+                self._held.append(person)
 
     def entry(self, paper: Paper) -> str:
         return self.place(self.render(paper), paper.origin)
@@ -134,22 +162,39 @@ class Writer:
     def render(self, paper: Paper) -> Rendered:
         """The entry without the blank line before it, and its characters with no TeX form."""
         a = self.ascii_only
-        before, after = self._venue_rows(paper.venue)
-        body = "".join(
-            [
-                _row("author", " and ".join([_author(p, a) for p in paper.authors])),
-                _row("title", to_bibtex(paper.title, ascii_only=a, protect=True)),
-                before,
-                _row("date" if self.biblatex else "year", str(paper.year or "")),
-                after,
-                _row("abstract", to_bibtex(paper.abstract, ascii_only=a)),
-                _row("keywords", _value(", ".join(paper.keywords), a)),
-            ]
+        venue = paper.venue
+        # The papers of a listing share one venue and one keywords tuple: no hash per paper.
+        head, middle, venue_chars = (
+            self._last_parts if venue is self._last_venue else self._venue_parts(venue)
         )
-        chars = frozenset(untexable(body)) if self.ascii_only and not body.isascii() else _NONE
-        if self.jabref_group:  # as given: JabRef compares the name, it does not decode TeX
-            body += f"{INDENT}groups = {{{self.jabref_group}}},\n"
-        return f"@{paper.venue.entry_type}{{{paper.key},\n{body}}}\n", chars
+        keywords = paper.keywords
+        if keywords != self._last_keywords:
+            self._keywords_row = _row("keywords", _value(", ".join(keywords), a))
+            self._last_keywords = keywords
+        keywords_row = self._keywords_row
+        names = self._names
+        try:
+            authors = " and ".join([names[id(p)] for p in paper.authors])
+        except KeyError:
+            self._learn_names(paper.authors)
+            authors = " and ".join([names[id(p)] for p in paper.authors])
+        title = to_bibtex(paper.title, ascii_only=a, protect=True)
+        abstract = to_bibtex(paper.abstract, ascii_only=a)
+        chars = _NONE
+        if a and not (
+            authors.isascii() and title.isascii() and abstract.isascii() and keywords_row.isascii()
+        ):
+            # Only the values can hold what has no TeX form: the rest of the entry is ASCII.
+            chars = _untexable(authors + title + abstract + keywords_row) | venue_chars
+        elif venue_chars:
+            chars = venue_chars
+        author_row = f"{INDENT}author = {{{authors}}},\n" if authors else ""
+        title_row = f"{INDENT}title = {{{title}}},\n" if title else ""
+        abstract_row = f"{INDENT}abstract = {{{abstract}}},\n" if abstract else ""
+        return (
+            f"{head}{paper.key},\n{author_row}{title_row}{middle}{abstract_row}{keywords_row}"
+            f"{self._group_row}}}\n"
+        ), chars
 
     def place(self, rendered: Rendered, origin: Origin) -> str:
         text, chars = rendered
@@ -165,4 +210,5 @@ class Writer:
         return text.replace(KEY_PLACEHOLDER, key, 1)
 
 
-_NONE: frozenset[str] = frozenset()
+def _untexable(text: str) -> frozenset[str]:
+    return frozenset(untexable(text)) if not text.isascii() else _NONE
