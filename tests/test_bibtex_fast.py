@@ -17,6 +17,7 @@ from bibexport.formats.bibtex import Writer, _author, _part, bibtex_name
 from bibexport.model import Origin, Paper, Person, Venue
 from bibexport.text import (
     _ESCAPES,
+    _FAST_PIECES,
     _FAST_TOKEN,
     _control,
     _encode_chars,
@@ -120,6 +121,12 @@ def _one_pass_reference(text: str, ascii_only: bool) -> str | None:
     return None if depth else _encode_chars(result, ascii_only)
 
 
+def _url_before_math_brace(text: str) -> bool:
+    pieces = _FAST_PIECES.split(text)[1::2]
+    at = pieces.index("\\url") if "\\url" in pieces else len(pieces)
+    return any(p.startswith("$") and "}" in p for p in pieces[at:])
+
+
 def _line_start_at(text: str) -> str:
     return re.sub(r"(\n[ \t]*)@", r"\1{@}", text) if "\n" in text else text
 
@@ -129,6 +136,7 @@ def _line_start_at(text: str) -> str:
 @example(text="\\url{a}b", ascii_only=True, protect=False)
 @example(text="\\'é \\H{ł} \\v", ascii_only=True, protect=True)
 @example(text="{\\it iPhone} T5 $x$ GPT-J}", ascii_only=True, protect=True)
+@example(text="\\url{$\\mathcal{O}(n)$}", ascii_only=False, protect=False)
 def test_split_encoder_agrees_with_the_token_scanner(
     text: str, ascii_only: bool, protect: bool
 ) -> None:
@@ -138,7 +146,9 @@ def test_split_encoder_agrees_with_the_token_scanner(
         assert split == scanned
     if not protect:
         one_pass = _one_pass_reference(text, ascii_only)
-        assert one_pass is None or split == one_pass  # it answers wherever the old path did
+        # It answers wherever the old path did, but where math after a \url holds a "}"
+        # (its first "}" may end the argument: _url leaves that text to the scanner).
+        assert one_pass is None or split == one_pass or _url_before_math_brace(text)
     # And to_bibtex, whichever path answers, writes what the scanner writes.
     assert to_bibtex(text, ascii_only=ascii_only, protect=protect) == _line_start_at(scanned)
 
