@@ -29,7 +29,7 @@ from bibexport.errors import InputError
 from bibexport.formats import FORMATS, WriteOptions
 from bibexport.formats.listing import ListingReader
 from bibexport.model import Origin, Paper, Person, Venue
-from bibexport.text import plain_paragraphs, plain_text, tex_to_text
+from bibexport.text import one_line, plain_paragraphs, plain_text, tex_to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tests/data/csl-data.json").read_text())
@@ -91,7 +91,12 @@ def _bibtex(text: str, paper: Paper) -> None:
     (entry,) = parse_string(text, "bibtex").entries.values()
     assert len(entry.persons["author"]) == len(paper.authors)
     fields = {f.key: f.value for f in library.entries[0].fields}
-    assert plain_text(tex_to_text(fields.get("title", ""))) == plain_text(paper.title)
+    # The title reads back as the listing meant it, decoded once or twice: reading TeX quotes
+    # (`...') can take a second pass when a command sits between them (`{\\textexclamdown}'),
+    # while a second pass would drop escaped braces ("\\{}" is written
+    # \\textbraceleft{}\\textbraceright{}, which reads back as "{}").
+    decoded = tex_to_text(fields.get("title", ""))
+    assert plain_text(paper.title) in (one_line(decoded), plain_text(decoded))
 
 
 def _ris(text: str, paper: Paper) -> None:
