@@ -28,6 +28,12 @@ def test_characters_outside_the_table_are_spelled_live() -> None:
     assert char_to_tex("中") is None  # no TeX form: stays UTF-8
 
 
+def _fresh_interpreter(code: str) -> list[str]:
+    """The lines ``code`` prints in a new Python, whose caches are empty."""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return run.stdout.split("\n")
+
+
 def test_a_run_with_listed_characters_never_builds_the_decoder() -> None:
     """The point of the table: ASCII BibTeX of accented names and dashes without pylatexenc's
     decoder (checked in a fresh interpreter, whose caches are empty)."""
@@ -37,9 +43,7 @@ def test_a_run_with_listed_characters_never_builds_the_decoder() -> None:
         "print(to_bibtex('Jürgen Schmidhuber – Nguyễn Đinh Ångström'))\n"
         "print(_decoder.cache_info().currsize)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
+    out = _fresh_interpreter(code)
     assert out[0] == to_bibtex("Jürgen Schmidhuber – Nguyễn Đinh Ångström")
     assert out[0].isascii()
     assert out[1] == "0"
@@ -67,9 +71,7 @@ def test_greek_math_and_cjk_never_build_the_decoder() -> None:
         "print(to_bibtex(text), sorted(untexable(text)))\n"
         "print(_decoder.cache_info().currsize, _encoder.cache_info().currsize)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split("\n")
+    out = _fresh_interpreter(code)
     text = "α λ ≤ → ∞ − ∼ ℓ ﬁ ˆ 中文 ～"
     assert out[0] == f"{to_bibtex(text)} {sorted(untexable(text))}"
     assert out[1] == "0 0"

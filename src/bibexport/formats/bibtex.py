@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import to_bibtex, untexable
-from . import KEY_PLACEHOLDER, Rendered, WriteOptions
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 
 INDENT = "  "
 _NONE: frozenset[str] = frozenset()
@@ -95,12 +95,9 @@ class Writer:
         self._last_parts: _VenueParts = ("", "", _NONE)
         self._last_keywords: tuple[str, ...] | None = None
         self._keywords_row = ""
-        # Each author as written, by the Person's identity: a venue's papers share Person
-        # objects (names.parse_name caches them), and a dict lookup by id costs a fraction of
-        # _author's checks or of bibtex_name's cache, which hashes the person in Python. The
-        # persons are held, so no id is reused while its entry is there.
-        self._names: dict[int, str] = {}
-        self._held: list[Person] = []
+        # Each author as written, by the Person's identity (as RIS and CSL remember theirs):
+        # cheaper than _author's checks or bibtex_name's cache, which hashes the person.
+        self._names = ByPerson(partial(_author, ascii_only=self.ascii_only))
 
     def begin(self) -> str:
         return ""
@@ -146,16 +143,6 @@ class Writer:
         self._last_venue, self._last_parts = venue, parts
         return parts
 
-    def _learn_names(self, people: tuple[Person, ...]) -> None:
-        names = self._names
-        if len(names) >= 1 << 16:  # bounded, for a listing of a million papers
-            names.clear()
-            self._held.clear()
-        for person in people:
-            if id(person) not in names:
-                names[id(person)] = _author(person, self.ascii_only)
-                self._held.append(person)
-
     def entry(self, paper: Paper) -> str:
         return self.place(self.render(paper), paper.origin)
 
@@ -172,12 +159,7 @@ class Writer:
             self._keywords_row = _row("keywords", _value(", ".join(keywords), a))
             self._last_keywords = keywords
         keywords_row = self._keywords_row
-        names = self._names
-        try:
-            authors = " and ".join([names[id(p)] for p in paper.authors])
-        except KeyError:
-            self._learn_names(paper.authors)
-            authors = " and ".join([names[id(p)] for p in paper.authors])
+        authors = " and ".join(self._names.each(paper.authors))
         title = to_bibtex(paper.title, ascii_only=a, protect=True)
         abstract = to_bibtex(paper.abstract, ascii_only=a)
         chars = _NONE

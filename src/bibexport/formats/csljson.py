@@ -234,22 +234,17 @@ _PAPER_JSON: dict[str, Callable[[Paper], str]] = {
 
 def _name_json(person: Person) -> str:
     """One author as the JSON writer indents it (authors recur across a venue's papers):
-    ``_pretty(csl_name(person), 3)``, whose values are all plain strings, without the dict
-    between or the type tests."""
-    if person.literal == "others":
+    ``_pretty(csl_name(person), 3)``, whose values are all plain strings, without its type
+    tests."""
+    name = csl_name(person)
+    if not name:
         return ""
-    if person.literal:
-        members = [_LITERAL_HEAD + _plain_string(plain_text(person.literal))]
-    else:
-        parts = ((head, plain_text(part(person))) for head, part in _NAME_HEADS)
-        members = [head + _plain_string(value) for head, value in parts if value]
-        if not members:
-            return ""
+    members = [_NAME_HEADS[key] + _plain_string(value) for key, value in name.items()]
     return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
 
 
-_LITERAL_HEAD = f"{_encode_string('literal')}: "
-_NAME_HEADS = tuple((f"{_encode_string(key)}: ", part) for key, part in NAME_PARTS)
+# Each name-object key, encoded once.
+_NAME_HEADS = {key: f"{_encode_string(key)}: " for key in ("literal", *dict(NAME_PARTS))}
 
 
 _NAME_JSON = ByPerson(_name_json)
