@@ -1,0 +1,44 @@
+"""The worker's per-paper shortcuts of issue 7 (speed, slice "paper3") give what the general
+ways give, on nasty input: odd spacing, tabs, CR, BOMs, Unicode and CJK names, particles,
+``et al.``, empty authors, very long lines. Set ``BIBEXPORT_PAPER3_EXAMPLES=20000`` to run
+them at length."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bibexport import names
+
+EXAMPLES = int(os.environ.get("BIBEXPORT_PAPER3_EXAMPLES", "500"))
+
+_CJK_REGEX = re.compile(names._CJK)
+
+
+def test_cjk_ranges_are_the_cjk_class() -> None:
+    """names._CJK_RANGES, which _has_cjk reads, hold every code point _CJK does, and no other:
+    both are unions of ranges, so the code points round each range's ends settle it (and a
+    sample of the rest)."""
+    ends = {
+        end + step for low, high in names._CJK_RANGES for end in (low, high) for step in (-1, 0, 1)
+    }
+    for code in sorted(ends | set(range(0, 0x110000, 97))):
+        char = chr(code)
+        assert names._is_cjk_char(char) == (_CJK_REGEX.match(char) is not None), hex(code)
+    names._is_cjk_char.cache_clear()
+
+
+_NAME_CHARS = st.one_of(
+    st.characters(codec="utf-8"),
+    st.characters(min_codepoint=0x1000, max_codepoint=0x32000),
+    st.sampled_from("Aa éễạ李김のー\u1100\u11ff\u3040\ufaff\U0002fa1f\U0002fa20 "),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.text(_NAME_CHARS, max_size=20))
+def test_has_cjk_is_the_regex_search(name: str) -> None:
+    assert names._has_cjk(name) == (_CJK_REGEX.search(name) is not None)
