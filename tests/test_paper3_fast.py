@@ -42,3 +42,53 @@ _NAME_CHARS = st.one_of(
 @given(st.text(_NAME_CHARS, max_size=20))
 def test_has_cjk_is_the_regex_search(name: str) -> None:
     assert names._has_cjk(name) == (_CJK_REGEX.search(name) is not None)
+
+
+_TEXT = st.text(
+    st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("{}\\$ \t\r\n\u00a0\ufeff"))),
+    max_size=20,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_TEXT, _TEXT, st.integers(min_value=-(2**70), max_value=2**70))
+def test_twins_make_the_records_init_makes(given_name: str, family: str, line: int) -> None:
+    """new_person, new_origin and new_paper (a _twin's object turned into the record) make
+    records that are the ones __init__ makes in all but identity: fields, type, size, being
+    tracked by the garbage collector, equality, hash, pickle (tests/test_model_fast.py has
+    more)."""
+    import gc
+    import pickle
+    import sys
+
+    from bibexport.model import Origin, Paper, Person, Venue, new_origin, new_paper, new_person
+
+    origin = Origin(family, line)
+    person = Person(given_name, family)
+    args = (given_name, (person,), Venue("X", None), origin, family, line, "", "", ("k",))
+    for fast, slow in (
+        (new_person(given_name, family), person),
+        (new_origin(family, line), origin),
+        (new_paper(*args), Paper(*args)),
+    ):
+        assert type(fast) is type(slow)
+        assert all(getattr(fast, n) == getattr(slow, n) for n in type(slow).__slots__)
+        assert sys.getsizeof(fast) == sys.getsizeof(slow)
+        assert gc.is_tracked(fast) == gc.is_tracked(slow)
+        assert fast == slow and hash(fast) == hash(slow)
+        assert pickle.dumps(fast, -1) == pickle.dumps(slow, -1)
+
+
+def test_twin_refuses_a_class_of_another_layout() -> None:
+    """_twin gives None (and new_* then take __init__) where __class__ assignment would fail."""
+    from bibexport.model import Person, _twin
+
+    class Other:
+        __slots__ = ("a",)
+
+    class Extra(Other):
+        __slots__ = ("b",)
+
+    assert _twin(Person) is not None
+    assert _twin(Other) is not None
+    assert _twin(Extra) is None  # its slots are spread over two classes: no plain twin
