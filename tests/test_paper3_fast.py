@@ -92,3 +92,47 @@ def test_twin_refuses_a_class_of_another_layout() -> None:
     assert _twin(Person) is not None
     assert _twin(Other) is not None
     assert _twin(Extra) is None  # its slots are spread over two classes: no plain twin
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.text(st.sampled_from("abcdefgh"), min_size=1, max_size=3), max_size=60))
+def test_near_thirds_are_the_three_sizes_thirds(title_words: list[str]) -> None:
+    """dedup._near_thirds, which takes each slice once for the three sizes, gives the keys
+    _thirds gives for each size apart."""
+    from bibexport import dedup
+
+    w = tuple(title_words)
+    n = len(w)
+    if n <= dedup.NEAR_MIN_WORDS:
+        return
+    own = dedup._thirds(w, n)
+    assert dedup._near_thirds(w, n) == (
+        own,
+        dedup._thirds(w, n - 1) + own + dedup._thirds(w, n + 1),
+    )
+
+
+_TITLE_PIECES = st.sampled_from(
+    ["On", "the", "The", "of", "a", "An", "to", "is", "Attention", "No", "Can", " ", "  ", ":",
+     "-", "\t", "{", "}", "$", "$x$", "\\emph{the}", "\\'e", "\\%", "Matthäus", "Sarıyıldız",
+     "张磊", "ﬁ", "\u200b", "\u00ad", "—", "“", "1", "V2", "'", "~", "&", "α", "ÉTÉ", "Ōn"]
+)  # fmt: skip
+_KEY_TITLES = st.one_of(
+    st.lists(_TITLE_PIECES, max_size=14).map("".join),
+    st.lists(_TITLE_PIECES, max_size=14).map(" ".join),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_KEY_TITLES)
+def test_scholar_title_word_is_the_first_significant_of_title_words(title: str) -> None:
+    """keys.scholar_title_word looks for words one at a time: what the loop over every word of
+    title_words found."""
+    from bibexport import keys
+
+    words = keys.title_words(title)
+    expected = next((w for w in words if w.lower() not in keys.SCHOLAR_SKIP), None)
+    if expected is None:
+        expected = words[0] if words else ""
+    assert keys.scholar_title_word(title) == expected
