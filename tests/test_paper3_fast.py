@@ -136,3 +136,61 @@ def test_scholar_title_word_is_the_first_significant_of_title_words(title: str) 
     if expected is None:
         expected = words[0] if words else ""
     assert keys.scholar_title_word(title) == expected
+
+
+def _blocks_reference(data: bytes) -> list[object]:
+    """inputs.utf8_blocks as it was, NUL looked for in the decoded text; its blocks, then the
+    error's message and line if it raises."""
+    import io
+
+    from bibexport import inputs
+    from bibexport.errors import InputError
+
+    def blocks(stream: io.BytesIO, name: str, number: int = 0, offset: int = 0):  # type: ignore[no-untyped-def]
+        while data := stream.read(1 << 20):
+            if not data.endswith(b"\n"):
+                data += stream.readline()
+            if number == 0 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+                offset = 3
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = "\x00"
+            if "\x00" in text:
+                text = yield from inputs._lines_before_fault(io.BytesIO(data), name, number, offset)
+            if not text.endswith("\n"):
+                text += "\n"
+            yield number, text, data
+            number += text.count("\n")
+            offset += len(data)
+
+    out: list[object] = []
+    try:
+        out.extend(blocks(io.BytesIO(data), "x"))
+    except InputError as exc:
+        out.append((str(exc), exc.line))
+    return out
+
+
+_BYTES = st.lists(
+    st.sampled_from([b"a", b" ", b"\n", b"\r\n", b"\x00", b"\xef\xbb\xbf", b"\xc3\xa9", b"\xe2\x80",
+                     b"\xff", b"\xe4\xb8\xad", b"#1 T [PDF]\n", b"Authors: A\n", b"\t"]),
+    max_size=30,
+).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_BYTES)
+def test_utf8_blocks_finds_nul_in_the_bytes_as_in_the_text(data: bytes) -> None:
+    import io
+
+    from bibexport import inputs
+    from bibexport.errors import InputError
+
+    out: list[object] = []
+    try:
+        out.extend(inputs.utf8_blocks(io.BytesIO(data), "x"))
+    except InputError as exc:
+        out.append((str(exc), exc.line))
+    assert out == _blocks_reference(data)
