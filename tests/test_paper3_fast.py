@@ -138,6 +138,25 @@ def test_scholar_title_word_is_the_first_significant_of_title_words(title: str) 
     assert keys.scholar_title_word(title) == expected
 
 
+_BLOCK = 1 << 20
+
+
+class _SmallReads:
+    """A stream whose read(size) gives at most 7 bytes: blocks of a few lines each, so that
+    utf8_blocks numbers the lines of many blocks."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.stream = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(min(size, 7) if size >= 0 else 7)
+
+    def readline(self) -> bytes:
+        return self.stream.readline()
+
+
 def _blocks_reference(data: bytes) -> list[object]:
     """inputs.utf8_blocks as it was, NUL looked for in the decoded text; its blocks, then the
     error's message and line if it raises."""
@@ -147,7 +166,7 @@ def _blocks_reference(data: bytes) -> list[object]:
     from bibexport.errors import InputError
 
     def blocks(stream: io.BytesIO, name: str, number: int = 0, offset: int = 0):  # type: ignore[no-untyped-def]
-        while data := stream.read(1 << 20):
+        while data := stream.read(_BLOCK):
             if not data.endswith(b"\n"):
                 data += stream.readline()
             if number == 0 and data.startswith(b"\xef\xbb\xbf"):
@@ -167,7 +186,7 @@ def _blocks_reference(data: bytes) -> list[object]:
 
     out: list[object] = []
     try:
-        out.extend(blocks(io.BytesIO(data), "x"))
+        out.extend(blocks(_SmallReads(data), "x"))
     except InputError as exc:
         out.append((str(exc), exc.line))
     return out
@@ -183,14 +202,13 @@ _BYTES = st.lists(
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(_BYTES)
 def test_utf8_blocks_finds_nul_in_the_bytes_as_in_the_text(data: bytes) -> None:
-    import io
 
     from bibexport import inputs
     from bibexport.errors import InputError
 
     out: list[object] = []
     try:
-        out.extend(inputs.utf8_blocks(io.BytesIO(data), "x"))
+        out.extend(inputs.utf8_blocks(_SmallReads(data), "x"))
     except InputError as exc:
         out.append((str(exc), exc.line))
     assert out == _blocks_reference(data)

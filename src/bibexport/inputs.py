@@ -80,7 +80,11 @@ def utf8_blocks(stream: BinaryIO, name: str, number: int = 0, offset: int = 0) -
     read again line by line, which finds the line and byte of the fault. ``number`` and
     ``offset`` say where in its file the stream starts (lines before it, and bytes), for a
     listing read in parts."""
+    # The last block's text: its lines are counted only when another block follows (a part
+    # of a listing, read by a worker, is one block: counting it was a pass over it for nothing).
+    before = ""
     while data := stream.read(1 << 20):
+        number += before.count("\n")
         if not data.endswith(b"\n"):
             data += stream.readline()  # the rest of the block's last line
         if number == 0 and data.startswith(codecs.BOM_UTF8):
@@ -98,7 +102,7 @@ def utf8_blocks(stream: BinaryIO, name: str, number: int = 0, offset: int = 0) -
         if not text.endswith("\n"):
             text += "\n"  # only at the end of the file
         yield number, text, data
-        number += text.count("\n")
+        before = text
         offset += len(data)
 
 
