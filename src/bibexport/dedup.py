@@ -234,27 +234,57 @@ def match_parts_of(
 
 def _near_thirds(w: tuple[str, ...], n: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """``own = _thirds(w, n)`` and ``look = _thirds(w, n - 1) + own + _thirds(w, n + 1)`` for
-    the ``n`` words ``w``: the same keys, in one call rather than three (every paper's)."""
-    a, b = (n - 1) // 3, 2 * (n - 1) // 3  # a title a word shorter: thirds after it shifted
-    first, last = w[:a], w[b + 1 :]
-    m = n - 1
-    shorter = (
-        hash((m, first, w[a:b])),
-        hash((m, first, None, last)),
-        hash((m, w[a + 1 : b + 1], last)),
-    )
-    a, b = n // 3, 2 * n // 3
-    first, last = w[:a], w[b:]
-    middle = w[a:b]
+    the ``n`` words ``w`` (``n`` > NEAR_MIN_WORDS): the same keys, in one call rather than
+    three (every paper's).
+
+    The three sizes cut the title at nearly the same places, so their nine keys take six or
+    seven slices of it, not fifteen: each case below names the slices ``_thirds`` would take
+    for the sizes n - 1, n and n + 1 (written out: a tuple slice costs about as much as
+    hashing it). tests/test_paper3_fast.py checks the keys against ``_thirds``.
+    """
+    k, r = divmod(n, 3)
+    shorter_size, longer_size = n - 1, n + 1
+    if r == 0:  # cut at k and 2k; n - 1 at k - 1 and 2k - 1; n + 1 at k and 2k
+        first, middle, last = w[:k], w[k : 2 * k], w[2 * k :]
+        head, inner = w[: k - 1], w[k - 1 : 2 * k - 1]
+        tail = w[2 * k - 1 :]
+        shorter = (
+            hash((shorter_size, head, inner)),
+            hash((shorter_size, head, None, last)),
+            hash((shorter_size, middle, last)),
+        )
+        longer = (
+            hash((longer_size, first, middle)),
+            hash((longer_size, first, None, tail)),
+            hash((longer_size, inner, tail)),
+        )
+    elif r == 1:  # cut at k and 2k; n - 1 at k and 2k; n + 1 at k and 2k + 1
+        first, middle, last = w[:k], w[k : 2 * k], w[2 * k :]
+        tail = w[2 * k + 1 :]
+        shorter = (
+            hash((shorter_size, first, middle)),
+            hash((shorter_size, first, None, tail)),
+            hash((shorter_size, w[k + 1 : 2 * k + 1], tail)),
+        )
+        longer = (
+            hash((longer_size, first, w[k : 2 * k + 1])),
+            hash((longer_size, first, None, last)),
+            hash((longer_size, w[k - 1 : 2 * k], last)),
+        )
+    else:  # cut at k and 2k + 1; n - 1 at k and 2k; n + 1 at k + 1 and 2k + 2
+        first, middle, last = w[:k], w[k : 2 * k + 1], w[2 * k + 1 :]
+        head = w[: k + 1]
+        shorter = (
+            hash((shorter_size, first, w[k : 2 * k])),
+            hash((shorter_size, first, None, last)),
+            hash((shorter_size, w[k + 1 : 2 * k + 1], last)),
+        )
+        longer = (
+            hash((longer_size, head, w[k + 1 : 2 * k + 2])),
+            hash((longer_size, head, None, last)),
+            hash((longer_size, middle, last)),
+        )
     own = hash((n, first, middle)), hash((n, first, None, last)), hash((n, middle, last))
-    a, b = (n + 1) // 3, 2 * (n + 1) // 3  # a word longer: thirds after it shifted back
-    first, last = w[:a], w[b - 1 :]
-    m = n + 1
-    longer = (
-        hash((m, first, w[a:b])),
-        hash((m, first, None, last)),
-        hash((m, w[a - 1 : b - 1], last)),
-    )
     return own, shorter + own + longer
 
 

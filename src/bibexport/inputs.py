@@ -80,22 +80,29 @@ def utf8_blocks(stream: BinaryIO, name: str, number: int = 0, offset: int = 0) -
     read again line by line, which finds the line and byte of the fault. ``number`` and
     ``offset`` say where in its file the stream starts (lines before it, and bytes), for a
     listing read in parts."""
+    # The last block's text: its lines are counted only when another block follows (a part
+    # of a listing, read by a worker, is one block: counting it was a pass over it for nothing).
+    before = ""
     while data := stream.read(1 << 20):
+        number += before.count("\n")
         if not data.endswith(b"\n"):
             data += stream.readline()  # the rest of the block's last line
         if number == 0 and data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
             offset = len(codecs.BOM_UTF8)
         try:
-            text = data.decode("utf-8")
+            # NUL is looked for in the bytes (U+0000 is the only character whose UTF-8 holds a
+            # zero byte): in a text that is not all Latin-1, two or four bytes a character,
+            # the search for a zero stops at the zero high byte of every ASCII character.
+            text = "\x00" if b"\x00" in data else data.decode("utf-8")
         except UnicodeDecodeError:
             text = "\x00"  # the slow path below says where
-        if "\x00" in text:
+        if text == "\x00":
             text = yield from _lines_before_fault(io.BytesIO(data), name, number, offset)
         if not text.endswith("\n"):
             text += "\n"  # only at the end of the file
         yield number, text, data
-        number += text.count("\n")
+        before = text
         offset += len(data)
 
 
