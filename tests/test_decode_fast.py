@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import event, example, given, settings
@@ -174,3 +175,51 @@ def _island_text_by_pylatexenc(tex: str) -> str:
     if not _TEX_LEFT.search(tex.strip("$")):
         return tex.strip("$")
     return _pylatexenc_to_text(tex)
+
+
+# --- plain text without decoding --------------------------------------------------------------
+
+# Text made of what decoding acts on: TeX, ligatures, quotes, spaces, controls, non-ASCII.
+_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(list("aZ09 .,;:-'`?!\"\\{}$~&%#_^@\t\n\x00\x1b\x7f")),
+        st.sampled_from(["\u00a0", "\u00e9", "e\u0301", "\u4e2d", "\u0085", "\u2028", "\ud800"]),
+        st.sampled_from(["--", "''", "``", "  ", "$n$", "\\%", "\\'e", "{\\em x}", "\\alpha"]),
+        st.text(max_size=3),
+    ),
+    max_size=15,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_TEXT)
+@example("plain words")
+@example(" leading")
+@example("trailing ")
+@example("a--b")
+@example("a''b")
+@example("tab\there")
+def test_plain_text_is_what_decoding_gives(text: str) -> None:
+    """The ASCII shortcut of plain_text gives what the decoding path gives."""
+    from bibexport.text import _decoded, _nfc_line, collapse_space
+
+    expected = _nfc_line_by_isprintable(_decoded.__wrapped__(text), collapse_space)
+    assert plain_text.__wrapped__(text) == expected
+    assert _nfc_line(_decoded.__wrapped__(text)) == expected
+
+
+def _nfc_line_by_isprintable(text: str, collapse_space: Callable[[str], str]) -> str:
+    """_nfc_line as it was, with ``str.isprintable``."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return collapse_space(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(max_size=40))
+@example("\ud800x")
+@example("abc\x7f")
+def test_printable_is_isprintable(text: str) -> None:
+    from bibexport.text import _printable
+
+    assert _printable(text) == text.isprintable()
