@@ -745,6 +745,10 @@ def _island_text(tex: str) -> str:
     styled = _STYLED.fullmatch(tex)
     if styled and "--" not in tex:
         return styled.group(1)  # \emph{single}, \url{https://...}: no pylatexenc (0.5 ms)
+    if tex[0] == "$":
+        text = math_text(tex)
+        if text is not None:
+            return text
     return _pylatexenc_to_text(tex)
 
 
@@ -755,6 +759,98 @@ _STYLED = re.compile(
     r"\\(?:textit|textbf|textsc|textrm|textsl|textnormal|emph|underline|url)"
     r"\{([^\\{}$%&#_^~`']*)\}"
 )
+
+
+def math_text(tex: str) -> str | None:
+    """What pylatexenc makes of a math island (``$\\mathcal{O}(\\sqrt{T})$`` -> ``𝒪(√(T))``)
+    whose commands _tex_math lists, without pylatexenc: a title with math would otherwise cost
+    every worker process pylatexenc's import and decoder (50 ms). None for any other island:
+    display math, a command not listed or not read here (``\\sqrt[3]``, ``\\,``), what
+    pylatexenc reads as a special (``~``, ``&``, ``--``, quotes, a comment), whitespace other
+    than spaces (which pylatexenc keeps in places TeX does not), unbalanced braces."""
+    body = tex[1:-1]
+    if len(tex) < 3 or tex[0] != "$" or tex[-1] != "$" or _MATH_UNREAD.search(body):
+        return None
+    try:
+        text, _ = _math_nodes(body, 0, nested=False)
+    except _Unread:
+        return None
+    return text.strip()  # as pylatexenc strips the text of a math node
+
+
+_MATH_UNREAD = lazy(globals(), "_MATH_UNREAD", r"[$%&~#`]|--|''|[^\S ]")
+
+
+_MATH_CHARS_END = lazy(globals(), "_MATH_CHARS_END", r"[\\{}]")
+
+
+class _Unread(Exception):
+    """An island :func:`math_text` leaves to pylatexenc."""
+
+
+def _math_nodes(body: str, at: int, nested: bool) -> tuple[str, int]:
+    """The text of the nodes from ``at`` to the end of the group (``nested``) or of the math,
+    as LatexNodes2Text writes them in math (its spacing "based on source" there): a chars node
+    of spaces alone writes nothing, and the spaces after a command without arguments are
+    written when characters follow it. Returns the text and where the group ends."""
+    from ._tex_math import ARGUMENTS, STYLES, SYMBOLS
+
+    out: list[str] = []
+    spaces_after = ""  # after a command without arguments: written before characters next
+    end = len(body)
+    while at < end:
+        ch = body[at]
+        if ch == "}":
+            if not nested:
+                raise _Unread
+            return "".join(out), at + 1
+        if ch == "{":
+            text, at = _math_nodes(body, at + 1, nested=True)
+            out.append(text)
+            spaces_after = ""
+        elif ch == "\\":
+            name_end = at + 1
+            while name_end < end and body[name_end].isalpha():  # pylatexenc's command names
+                name_end += 1
+            name = body[at + 1 : name_end]
+            at = name_end
+            while at < end and body[at] == " ":
+                at += 1
+            if name in SYMBOLS:
+                out.append(SYMBOLS[name])
+                spaces_after = body[name_end:at]
+                continue
+            kind = ARGUMENTS.get(name)  # None for a control symbol too (name "")
+            if kind is None:
+                raise _Unread
+            text, at = _math_argument(body, at)
+            if kind == "sqrt":
+                text = "\u221a(" + text + ")"
+            elif kind:
+                text = text.translate(STYLES[kind])
+            out.append(text)
+            spaces_after = ""
+        else:
+            found = _MATH_CHARS_END.search(body, at)
+            chars_end = found.start() if found else end
+            chars = body[at:chars_end]
+            out.append(spaces_after + chars if chars.strip() else spaces_after)
+            spaces_after = ""
+            at = chars_end
+    if nested:
+        raise _Unread
+    return "".join(out), at
+
+
+def _math_argument(body: str, at: int) -> tuple[str, int]:
+    """A command's argument: a group, or one letter or digit (where pylatexenc's parser would
+    take a command, a special or an optional argument, the island is left to it)."""
+    if at < len(body):
+        if body[at] == "{":
+            return _math_nodes(body, at + 1, nested=True)
+        if body[at].isascii() and body[at].isalnum():
+            return body[at], at + 1
+    raise _Unread
 
 
 def _pylatexenc_to_text(tex: str) -> str:
@@ -784,7 +880,28 @@ def plain_text(text: str) -> str:
     (``%``, ``~``, ``#``, a stray ``$`` or brace) is escaped before TeX is read back, and the
     plain text says what the BibTeX output says.
     """
+    if text.isascii() and "\\" not in text and "$" not in text and _as_it_is(text):
+        return text  # most titles and names: no TeX, no ligature, nothing to collapse
     return _nfc_line(_decoded(text))
+
+
+def _as_it_is(text: str) -> bool:
+    """Whether ASCII text is its own plain text: no character that TeX or :func:`one_line`
+    would change (a control, a backslash, brace, ``$``, ``~`` or backtick), no ``--`` or
+    ``''`` ligature, no space to collapse. One ``bytes.translate`` (C, no Unicode lookups)
+    does the work of _NEEDS_DECODING's scan, NFC's check and ``isprintable``."""
+    return (
+        not text.encode("ascii").translate(None, _AS_IT_IS)
+        and "--" not in text
+        and "''" not in text
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
+
+
+# The ASCII characters that plain text keeps as they are, wherever they are.
+_AS_IT_IS = bytes(b for b in range(0x20, 0x7F) if chr(b) not in "\\{}$~`")
 
 
 @lru_cache(maxsize=64)
@@ -805,9 +922,21 @@ def one_line(text: str) -> str:
 def _nfc_line(text: str) -> str:
     """:func:`one_line` for text already NFC (all that _decoded gives): what collapse_space
     checks first, but for NFC, which costs microseconds on an abstract."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if "  " not in text and text[:1] != " " and text[-1:] != " " and _printable(text):
         return text
     return collapse_space(text)
+
+
+def _printable(text: str) -> bool:
+    """``text.isprintable()``, the ASCII characters (most of an abstract) tested by
+    ``bytes.translate``, which costs a third of the Unicode lookup per character."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
+    return rest.decode("utf-8", "surrogatepass").isprintable()
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 @lru_cache(maxsize=256)  # RIS asks for a paper's text on one line, CSL with its paragraphs
