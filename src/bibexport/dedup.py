@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from ._lazy import lazy
-from .model import Paper
+from .model import Origin, Paper
 from .records import Record, _new_record, fold_plain, ids_in_text, normalise_id
 from .text import plain_text
 
@@ -466,11 +466,15 @@ class Index:
     def add_paper(self, paper: Paper, parts: MatchParts) -> None:
         """Index a paper of this run (with its key) by its :func:`paper_match_parts`: as
         ``add(record_for_paper(paper))``, with nothing computed again."""
+        self.add_parts(paper.key, paper.venue.entry_type, paper.origin, parts)
+
+    def add_parts(self, key: str, entry_type: str, origin: Origin, parts: MatchParts) -> None:
+        """:meth:`add_paper` for a paper of this run by its key, type and origin (a paper
+        worker processes did is never made whole in the main process)."""
         title, families, year, fingerprint, _, own, short = parts
         self._size += 1
         if fingerprint:
-            kind, origin = paper.venue.entry_type, paper.origin
-            record = _new_record(paper.key, kind, title, families, year, _NO_IDS, origin, False)
+            record = _new_record(key, entry_type, title, families, year, _NO_IDS, origin, False)
             self._put(record, fingerprint, own, short)
 
     def _put(self, record: Record, fingerprint: str, thirds: tuple[int, ...], short: str) -> None:
