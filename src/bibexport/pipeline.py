@@ -275,6 +275,10 @@ class _Outputs:
         # writer's gaps as encoded for it (a handful of short strings, again and again).
         self._held: list[list[bytes]] = [[] for _ in targets]
         self._gaps: list[dict[str, bytes]] = [{} for _ in targets]
+        # Per writer, what place_cut uses: the writer, its output (None for a dry run), and
+        # those two.
+        self._sinks: list[tuple[Writer, AtomicOutput | None, list[bytes], dict[str, bytes]]]
+        self._sinks = [(w, None, [], {}) for w in self.writers]
 
     def open(self) -> None:
         if self.dry_run:
@@ -286,6 +290,7 @@ class _Outputs:
             if existing is not None:
                 out.write_bytes(existing.prefix)
             out.write(writer.begin())
+        self._sinks = list(zip(self.writers, self.outputs, self._held, self._gaps, strict=True))
 
     def entry(self, paper: Paper, collect: Report) -> None:
         for i, writer in enumerate(self.writers):
@@ -304,26 +309,28 @@ class _Outputs:
         then the text joined around the key (``with_key``), already encoded for its output.
         Held until :meth:`flush`, which writes a part's papers at once."""
         cuts, notes, raw = columns[5], columns[6], columns[8]
-        for i, writer in enumerate(self.writers):
+        plain = None  # the key encoded, for the writers that write it as it is (most)
+        for i, (writer, out, held, gaps) in enumerate(self._sinks):
             gap = writer.place(("", notes[i][row]), origin)
             if writer.problems:
                 for problem in writer.problems:
                     collect(problem)
                 writer.problems.clear()
-            if not self.outputs:
+            if out is None:
                 continue
-            out = self.outputs[i]
             keyed = writer.key_text(key)
             if raw is not None:  # as entry() would: encoding it fails on the same paper
-                self._held[i].append(out.encode(gap + keyed.join(raw[i][row])))
+                held.append(out.encode(gap + keyed.join(raw[i][row])))
                 continue
-            gaps = self._gaps[i]
             encoded = gaps.get(gap)
             if encoded is None:
                 encoded = gaps[gap] = out.encode(gap)
-            held = self._held[i]
+            if keyed is not key or "\n" in key:
+                encoded_key = out.encode(keyed)
+            else:
+                encoded_key = plain = plain or key.encode()
             held.append(encoded)
-            held.append(out.encode(keyed).join(cuts[i][row]))
+            held.append(encoded_key.join(cuts[i][row]))
 
     def flush(self) -> None:
         """Write what :meth:`place_cut` holds."""
