@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from ._lazy import lazy
-from .model import Paper
+from .model import Origin, Paper
 from .records import Record, _new_record, fold_plain, ids_in_text, normalise_id
 from .text import plain_text
 
@@ -496,12 +496,27 @@ class Index:
     def add_paper(self, paper: Paper, parts: MatchParts) -> None:
         """Index a paper of this run (with its key) by its :func:`paper_match_parts`: as
         ``add(record_for_paper(paper))``, with nothing computed again."""
+        self.add_parts(paper.key, paper.venue.entry_type, paper.origin, parts)
+
+    def add_parts(self, key: str, entry_type: str, origin: Origin, parts: MatchParts) -> None:
+        """:meth:`add_paper` for a paper of this run by its key, type and origin (a paper
+        worker processes did is never made whole in the main process)."""
         title, families, year, fingerprint, _, own, short = parts
         self._size += 1
-        if fingerprint:
-            kind, origin = paper.venue.entry_type, paper.origin
-            record = _new_record(paper.key, kind, title, families, year, _NO_IDS, origin, False)
-            self._put(record, fingerprint, own, short)
+        if not fingerprint:
+            return
+        record = _new_record(key, entry_type, title, families, year, _NO_IDS, origin, False)
+        # self._put(record, fingerprint, own, short), inlined: once per paper of a run
+        by_title = self._by_title
+        if by_title.setdefault(fingerprint, record) is not record:
+            _put(by_title, fingerprint, record)
+        if own:
+            by_thirds = self._by_thirds
+            for third in own:
+                if by_thirds.setdefault(third, record) is not record:
+                    _put(by_thirds, third, record)
+        if short:
+            _put(self._by_short, short, record)
 
     def _put(self, record: Record, fingerprint: str, thirds: tuple[int, ...], short: str) -> None:
         """Index a record with words in its title, by their fingerprint, ``_thirds`` keys (of
@@ -578,13 +593,28 @@ class Index:
                     ):
                         return Match(record, ONE_WORD_APART, False)
         # A short title says less, so it takes the first author too, not any author: this
-        # title as another's short title, then this title's short title as another's title.
-        for table, text in ((self._by_short, fingerprint), (self._by_title, short)):
-            if text and text in table:
-                ours = ours or _Authors(families)
-                for record in _get(table, text):
-                    if ours.first_shared(record.families) and _years_close(record, year):
-                        return Match(record, SAME_SHORT_TITLE, False)
+        # title as another's short title, then this title's short title as another's title
+        # (each looked at here first: most papers have neither).
+        if fingerprint in self._by_short:
+            found = self._short_match(self._by_short, fingerprint, families, year, ours)
+            if found is not None:
+                return found
+        if short and short in self._by_title:
+            return self._short_match(self._by_title, short, families, year, ours)
+        return None
+
+    @staticmethod
+    def _short_match(
+        table: dict[str, Record | list[Record]],
+        text: str,
+        families: tuple[str, ...],
+        year: int | None,
+        ours: _Authors | None,
+    ) -> Match | None:
+        ours = ours or _Authors(families)
+        for record in _get(table, text):
+            if ours.first_shared(record.families) and _years_close(record, year):
+                return Match(record, SAME_SHORT_TITLE, False)
         return None
 
     @staticmethod

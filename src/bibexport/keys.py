@@ -802,13 +802,18 @@ class KeyAssigner:
             key, words = prepared[0], list(prepared[1])
             return self._assign_acl(key, words)
         base = prepared
+        folded = base.casefold()  # once, not four times: every paper of a run comes here
+        n = self._next.get(folded, 0)
+        if folded not in self._taken:  # most keys: the base is free
+            self._next[folded] = n
+            self._taken.add(folded)
+            return base
         sep = "-" if self._collisions == "mlanthology" else ""
         key = base
-        n = self._next.get(base.casefold(), 0)
         while key.casefold() in self._taken:
             n += 1
             key = base + sep + collision_suffix(n)
-        self._next[base.casefold()] = n
+        self._next[folded] = n
         self._taken.add(key.casefold())
         return key
 

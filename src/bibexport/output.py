@@ -7,17 +7,18 @@ removed and the user's file is exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import shutil
 import sys
 import tempfile
 from types import TracebackType
-from typing import TextIO
+from typing import BinaryIO
 
 from .errors import OutputError
 
 STDOUT = "-"
+# Bytes held before a write to the file: outputs are written a part of the listing at a time.
+_BUFFER = 1 << 16
 
 
 def resolve_target(path: str) -> str:
@@ -26,17 +27,23 @@ def resolve_target(path: str) -> str:
 
 
 class AtomicOutput:
-    """A text file that appears at ``path`` only on commit (``-`` is stdout, also all at once)."""
+    """A text file that appears at ``path`` only on commit (``-`` is stdout, also all at once).
+
+    UTF-8, each line feed written as ``newline``, as a text stream would write it; but the file
+    underneath is binary, so that text already encoded so (:meth:`encode`, by a worker
+    process) is written as it is, without being decoded and encoded again.
+    """
 
     def __init__(self, path: str, newline: str = "\n") -> None:
         self.path = path
         self._newline = newline
+        self._translate = newline != "\n"
         self._temp: str | None = None
-        self.stream: TextIO
+        self.stream: BinaryIO
         if path == STDOUT:
             # Held back until the run succeeds; large outputs spill to a temp file.
             self._spool = tempfile.SpooledTemporaryFile(max_size=1 << 23)  # noqa: SIM115
-            self.stream = io.TextIOWrapper(self._spool, encoding="utf-8", newline=newline)
+            self.stream = self._spool  # type: ignore[assignment]
             return
         target = resolve_target(path)
         folder = os.path.dirname(os.path.abspath(target))
@@ -51,25 +58,27 @@ class AtomicOutput:
         except OSError as exc:
             raise OutputError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
         self._target = target
-        self.stream = open(fd, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+        self.stream = open(fd, "wb", buffering=_BUFFER)  # noqa: SIM115
+
+    def encode(self, text: str) -> bytes:
+        """``text`` as :meth:`write` writes it: what ``io.TextIOWrapper(encoding="utf-8",
+        newline=newline)`` writes (line feeds translated, then encoded, strictly)."""
+        if self._translate:
+            text = text.replace("\n", self._newline)
+        return text.encode("utf-8")
 
     def write_bytes(self, data: bytes) -> None:
-        """Bytes kept exactly as they were (an existing library's), without newline changes."""
+        """Bytes written exactly as they are: an existing library's, or :meth:`encode`'s."""
         try:
-            self.stream.flush()
-            self.stream.buffer.write(data)
+            self.stream.write(data)
         except OSError as exc:
             raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
 
     def write(self, text: str) -> None:
-        try:
-            self.stream.write(text)
-        except OSError as exc:
-            raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
+        self.write_bytes(self.encode(text))
 
     def commit(self) -> None:
         if self.path == STDOUT:
-            self.stream.flush()
             self._spool.seek(0)
             sys.stdout.flush()
             shutil.copyfileobj(self._spool, sys.stdout.buffer, 1 << 16)

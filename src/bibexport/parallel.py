@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .dedup import MatchParts, paper_match_parts
 from .errors import BibexportError
-from .formats import KEY_PLACEHOLDER, Rendered, Writer
+from .formats import KEY_PLACEHOLDER, Writer
 from .formats.listing import Part
 from .keys import with_key
 from .normalise import normalise
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .errors import Problem
     from .formats.listing import ListingEntry, ListingReader
     from .keys import KeyAssigner
-    from .model import Paper, Venue
+    from .model import Venue
     from .selection import ListingFilter, Selection
 
 # Papers per batch: enough that a batch's round trip costs little beside its work, few enough
@@ -50,32 +50,54 @@ BATCH = 200
 AHEAD = 48
 
 Prepared = str | tuple[str, list[str]]  # KeyAssigner.prepare
-# Per paper, what the main process needs: the paper with no authors, abstract or keywords
-# (the texts hold them; nothing else reads them), what matching it needs (its title's
-# fingerprint and _thirds keys among them: the main process only looks them up), what its key
-# is made of, its text per writer, and the listing's warnings about it (when a worker read
-# it). The _thirds keys are hash() values, the same here as in the main process because the
-# workers are forked (they share its hash seed).
-Done = tuple["Paper", MatchParts, Prepared, list[Rendered], "list[Problem]"]
-# Listing entries and results cross as tuples of str and int, which pickle in C: pickling
-# the dataclasses (Paper, Person, ListingEntry) cost the main process more than they saved.
+# A part's (or a batch's) papers, as a list per field rather than a tuple per paper: fewer
+# objects to pickle in the worker and to make again here. Per paper: its title, number and
+# line; what matching it needs (its title's fingerprint and _thirds keys among them: the main
+# process only looks them up); what its key is made of; per writer, its text cut where the
+# key goes (Writer.cut), each piece encoded as that writer's output holds it (UTF-8, its
+# newlines: AtomicOutput.encode), so that the main process joins them around the key and
+# writes them as they are; per writer, the writer's notes on it; and the listing's warnings
+# about it, for the papers that have any (when a worker read it). The _thirds keys are hash()
+# values, the same here as in the main process because the workers are forked (they share
+# its hash seed). A part whose text cannot be encoded (a lone surrogate) comes with its cut
+# texts unencoded instead, in ``raw``: the main process encodes them, and fails, as it
+# would have without workers.
+Columns = tuple[
+    list[str],  # titles
+    "list[int | None]",  # numbers
+    list[int],  # lines
+    list[MatchParts],
+    list[Prepared],
+    list[list[tuple[bytes, ...]]],  # per writer, per paper: its text, cut and encoded
+    list[list[frozenset[str]]],  # per writer, per paper: the writer's notes (Rendered)
+    "dict[int, list[Problem]]",  # warnings, by the paper's place in the columns
+    "list[list[list[str]]] | None",  # raw: per writer, per paper, its text cut (see above)
+]
+# What the main process gets per part or batch: the papers' venue and listing, their
+# columns, and which of them to add (those the selection's filter keeps; None: all).
+Done = tuple["Venue", str, Columns, "list[int] | None"]
+# Listing entries cross as tuples of str and int, which pickle in C: pickling the
+# dataclasses (Paper, Person, ListingEntry) cost the main process more than they saved.
 Sent = tuple[int, str, int, "list[str] | None", list[str]]  # number, title, line, authors, abstract
-Returned = tuple[str, "int | None", int, MatchParts, Prepared, list[Rendered]]
 Batch = tuple["Venue", str, str, list[Sent]]  # venue, track, source and entries
 # Or a part of a listing file, which the worker reads itself (listing.split_listing): the main
 # process then neither reads those papers nor sends them.
 PartWork = tuple["Venue", str, "Part"]
-FromPart = tuple[Returned, "list[Problem]"]
 # What the main process gives: a listing's entry, or a part for a worker to read, with its
 # venue and track, and the filter its papers must pass (an entry) or the reader of the
 # listing's head, which counts the papers the workers read (a part).
 Item = tuple["ListingEntry | Part", "Venue", str, "ListingFilter | ListingReader | None"]
+
+# Batches waiting per worker before this process takes the next one itself: enough that a
+# worker never waits while this process does one.
+QUEUED = 2
 
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 # What every worker needs, set in the main process just before the workers are forked: they
 # inherit it, so it is never pickled.
 _writers: Sequence[Writer] = ()
+_newlines: Sequence[str] = ()  # per writer, the newline its output is written with
 _selection: Selection | None = None
 _keys: KeyAssigner | None = None
 
@@ -90,22 +112,27 @@ class Workers:
         writers: Sequence[Writer],
         selection: Selection | None,
         keys: KeyAssigner,
+        newlines: Sequence[str] | None = None,
     ) -> None:
+        """``newlines``: each writer's output's newline (AtomicOutput's); none given, ``\\n``."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        global _writers, _selection, _keys
-        _writers, _selection, _keys = writers, selection, keys
+        global _writers, _newlines, _selection, _keys
+        newlines = ["\n"] * len(writers) if newlines is None else newlines
+        _writers, _newlines, _selection, _keys = writers, newlines, selection, keys
         # concurrent.futures rather than multiprocessing.Pool: a worker that dies (the OOM
         # killer) breaks the pool, and every batch waiting on it raises, where Pool would wait
         # for it for ever (and hang in terminate(), the dead worker holding its queue's lock).
+        # This process works too (_dispatch): jobs - 1 workers beside it.
         self.pool = ProcessPoolExecutor(
-            jobs,
+            jobs - 1,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start,
             initargs=(os.getpid(),),
         )
         self.limit = max(AHEAD, 3 * jobs)
+        self.queued = QUEUED * (jobs - 1)
         self.forked = False
 
     def __enter__(self) -> Workers:
@@ -117,8 +144,8 @@ class Workers:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        global _writers, _selection, _keys
-        _writers, _selection, _keys = (), None, None  # the workers have their own copies
+        global _writers, _newlines, _selection, _keys
+        _writers, _newlines, _selection, _keys = (), (), None, None  # the workers have copies
         if kind is None:
             self.pool.shutdown()
             return
@@ -138,8 +165,9 @@ class Workers:
             writer.close()
 
     def papers(self, items: Iterator[Item]) -> Iterator[Done]:
-        """The papers of ``items`` that their filter keeps, in order."""
-        pending: deque[tuple[Future[Any], Callable[[Any], Iterator[Done]]]] = deque()
+        """The papers of ``items`` that their filter keeps, in order, a part (or batch) at a
+        time."""
+        pending: deque[tuple[Future[Any], Callable[[Any], Done]]] = deque()
         batch: list[Sent] = []
         current: tuple[Venue, str, str, ListingFilter | None] | None = None
 
@@ -147,7 +175,7 @@ class Workers:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
             keep = current[3]
-            pending.append((self._submit(_work, work), partial(_results, work, keep)))
+            pending.append((self._dispatch(_work, work, pending), partial(_results, work, keep)))
             batch.clear()
 
         for item, venue, track, keep in items:
@@ -156,7 +184,7 @@ class Workers:
                     send()
                 current = None
                 head = cast("ListingReader", keep)
-                future = self._submit(_work_part, (venue, track, item))
+                future = self._dispatch(_work_part, (venue, track, item), pending)
                 pending.append((future, partial(_part_results, venue, track, item, head)))
             else:
                 wanted = cast("ListingFilter | None", keep)
@@ -170,14 +198,34 @@ class Workers:
                 if len(batch) < BATCH:
                     continue
                 send()
-            while len(pending) > self.limit:
+            # In order, what is done (this process's work between batches: keys, writing),
+            # and what must be, to keep only so much in flight.
+            while pending and (len(pending) > self.limit or pending[0][0].done()):
                 future, results = pending.popleft()
-                yield from results(_outcome(future))
+                yield results(_outcome(future))
         if batch:
             send()
         while pending:
             future, results = pending.popleft()
-            yield from results(_outcome(future))
+            yield results(_outcome(future))
+
+    def _dispatch(
+        self,
+        function: Callable[[Any], Any],
+        work: object,
+        pending: Sequence[tuple[Future[Any], object]],
+    ) -> Future[Any]:
+        """A worker's future for ``work``, or, when every worker has :data:`QUEUED` batches
+        waiting already, ``work`` done here: this process would otherwise wait for them, its
+        own work (matching, keys, writing) being the smaller share of a run."""
+        if sum(not future.done() for future, _ in pending) < self.queued:
+            return self._submit(function, work)
+        done: Future[Any] = Future()
+        try:
+            done.set_result(function(work))
+        except Exception as error:  # raised in order, as a worker's would be (_outcome)
+            done.set_exception(error)
+        return done
 
     def _submit(self, function: Callable[[Any], Any], work: object) -> Future[Any]:
         from concurrent.futures.process import BrokenProcessPool
@@ -216,38 +264,40 @@ def _worker_died() -> WorkerError:
     )
 
 
-def _results(
-    work: Batch, keep: ListingFilter | None, results: list[Returned | None]
-) -> Iterator[Done]:
+def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool], Columns]) -> Done:
     """One batch's papers, those the filter keeps."""
-    from .model import Origin, new_paper
-
-    venue, track, source, _ = work
-    for done in results:
-        if keep is None or keep.count(done is not None):
-            assert done is not None
-            title, number, line, parts, prepared, rendered = done
-            paper = new_paper(title, (), venue, Origin(source, line), "", number, track, "", ())
-            yield paper, parts, prepared, rendered, []
+    venue, _, source, _ = work
+    selected, columns = results
+    if keep is None:
+        return venue, source, columns, None
+    rows: list[int] = []
+    row = 0
+    for kept in selected:  # the filter counts every entry, in order, kept by the worker or not
+        if keep.count(kept):
+            assert kept
+            rows.append(row)
+        row += kept
+    return venue, source, columns, rows
 
 
 def _part_results(
-    venue: Venue, track: str, part: Part, head: ListingReader, results: list[FromPart]
-) -> Iterator[Done]:
+    venue: Venue, track: str, part: Part, head: ListingReader, columns: Columns
+) -> Done:
     """One part's papers, with the warnings the reader gave; the numbering is checked across
     parts here, as the reader of the whole file checks it from one paper to the next."""
     from .formats.listing import out_of_order
-    from .model import Origin, new_paper
 
-    head.count += len(results)
-    for i, ((title, number, line, parts, prepared, rendered), problems) in enumerate(results):
-        assert number is not None
-        if i == 0 and not part.first and number <= head.last_number:
-            problems.insert(0, out_of_order(number, head.last_number, head.source, line))
-        head.last_number = number
-        origin = Origin(head.source, line)
-        paper = new_paper(title, (), venue, origin, "", number, track, "", ())
-        yield paper, parts, prepared, rendered, problems
+    numbers = columns[1]
+    head.count += len(numbers)
+    if numbers:
+        first, last = numbers[0], numbers[-1]
+        assert first is not None and last is not None
+        if not part.first and first <= head.last_number:
+            line = columns[2][0]
+            problem = out_of_order(first, head.last_number, head.source, line)
+            columns[7].setdefault(0, []).insert(0, problem)
+        head.last_number = last
+    return venue, head.source, columns, None
 
 
 class WorkerError(BibexportError):
@@ -274,40 +324,88 @@ def _start(parent: int) -> None:
         os._exit(1)
 
 
-def _work(work: Batch) -> list[Returned | None]:
-    """A batch of one listing's entries -> per entry, None if the selection drops it, else
-    what :func:`_results` makes a :data:`Done` of."""
+class _Columns:
+    """:data:`Columns` as they are filled, a paper at a time."""
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []
+        self.numbers: list[int | None] = []
+        self.lines: list[int] = []
+        self.parts: list[MatchParts] = []
+        self.prepared: list[Prepared] = []
+        self.cuts: list[list[list[str]]] = [[] for _ in _writers]
+        self.notes: list[list[frozenset[str]]] = [[] for _ in _writers]
+        self.problems: dict[int, list[Problem]] = {}
+
+    def add(self, entry: ListingEntry, venue: Venue, track: str) -> bool:
+        """The entry's paper, normalised, rendered and prepared; False if the selection drops it."""
+        assert _keys is not None
+        paper = normalise(entry, venue, track)
+        if _selection is not None and not _selection.keeps_text(paper):
+            return False
+        keyed = with_key(paper, KEY_PLACEHOLDER)
+        for writer, cuts, notes in zip(_writers, self.cuts, self.notes, strict=True):
+            text, noted = writer.render(keyed)
+            cuts.append(writer.cut(text))
+            notes.append(noted)
+        self.titles.append(paper.title)
+        self.numbers.append(paper.number)
+        self.lines.append(entry.origin.line)
+        self.parts.append(paper_match_parts(paper))
+        self.prepared.append(_keys.prepare(paper))
+        return True
+
+    def done(self) -> Columns:
+        try:
+            encoded = [
+                _encoded(cuts, newline) for cuts, newline in zip(self.cuts, _newlines, strict=True)
+            ]
+        except UnicodeEncodeError:  # the main process fails on it, where it would have
+            return (*self._fields(), [[] for _ in _writers], self.notes, self.problems, self.cuts)
+        return (*self._fields(), encoded, self.notes, self.problems, None)
+
+    def _fields(
+        self,
+    ) -> tuple[list[str], list[int | None], list[int], list[MatchParts], list[Prepared]]:
+        return self.titles, self.numbers, self.lines, self.parts, self.prepared
+
+
+def _encoded(cuts: list[list[str]], newline: str) -> list[tuple[bytes, ...]]:
+    """Each paper's cut text as AtomicOutput.encode gives it for an output with ``newline``."""
+    if newline == "\n":
+        return [tuple([piece.encode() for piece in pieces]) for pieces in cuts]
+    return [tuple([piece.replace("\n", newline).encode() for piece in pieces]) for pieces in cuts]
+
+
+def _work(work: Batch) -> tuple[list[bool], Columns]:
+    """A batch of one listing's entries -> per entry, whether the selection keeps it, and the
+    columns of those it keeps (see :func:`_results`)."""
     from .formats.listing import ListingEntry
     from .model import Origin
 
     venue, track, source, entries = work
-    return [
-        _paper(ListingEntry(number, title, Origin(source, line), authors, abstract), venue, track)
+    columns = _Columns()
+    selected = [
+        columns.add(
+            ListingEntry(number, title, Origin(source, line), authors, abstract), venue, track
+        )
         for number, title, line, authors, abstract in entries
     ]
+    return selected, columns.done()
 
 
-def _work_part(work: PartWork) -> list[FromPart]:
-    """A part of a listing file, read here -> per paper, what :func:`_part_results` needs."""
+def _work_part(work: PartWork) -> Columns:
+    """A part of a listing file, read here -> its papers' columns (see :func:`_part_results`)."""
     from .formats.listing import ListingReader
 
     venue, track, part = work
     reader = ListingReader.for_part(part)
-    out: list[FromPart] = []
-    for entry in reader.entries():
-        done = _paper(entry, venue, track)
-        assert done is not None  # parts are read only when there is no selection
-        out.append((done, reader.problems[:]))
-        reader.problems.clear()
-    return out
-
-
-def _paper(entry: ListingEntry, venue: Venue, track: str) -> Returned | None:
-    assert _keys is not None
-    paper = normalise(entry, venue, track)
-    if _selection is not None and not _selection.keeps_text(paper):
-        return None
-    keyed = with_key(paper, KEY_PLACEHOLDER)
-    rendered = [writer.render(keyed) for writer in _writers]
-    parts = paper_match_parts(paper)
-    return (paper.title, paper.number, entry.origin.line, parts, _keys.prepare(paper), rendered)
+    columns = _Columns()
+    problems = columns.problems
+    for row, entry in enumerate(reader.entries()):
+        kept = columns.add(entry, venue, track)
+        assert kept  # parts are read only when there is no selection
+        if reader.problems:
+            problems[row] = reader.problems[:]
+            reader.problems.clear()
+    return columns.done()

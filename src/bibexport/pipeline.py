@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 
 from .append import Existing, folder_lock, read_existing
 from .errors import InputError, Problem
-from .formats import Format, Rendered, WriteOptions, Writer, get_format
+from .formats import Format, WriteOptions, Writer, get_format
 from .formats.listing import ListingEntry, ListingReader, split_listing
 from .keys import AUTO, ConventionVotes, KeyAssigner, KeyPatternError, get_preset
-from .model import Origin, Paper, Venue
+from .model import Origin, Paper, Venue, new_origin
 from .normalise import VenueOverride, normalise, resolve_venue
 from .output import STDOUT, AtomicOutput, resolve_target
 
 if TYPE_CHECKING:
-    from .dedup import Index
+    from .dedup import Index, Match
     from .library import Library
-    from .parallel import Item, Workers
+    from .parallel import Columns, Done, Item, Workers
     from .selection import ListingFilter, Selection
     from .venues import VenueSpec
 
@@ -258,6 +258,7 @@ class _Outputs:
         self.merging = merging
         self.dry_run = options.dry_run
         self.writers = []
+        self.newlines: list[str] = []  # each output's: an existing file keeps its own
         for t in targets:
             existing = merging.get(t.path)
             appending = existing is not None and not existing.empty
@@ -267,20 +268,29 @@ class _Outputs:
                     WriteOptions(unicode=options.unicode, appending=appending, jabref_group=group)
                 )
             )
+            self.newlines.append(existing.newline if existing else t.format.newline)
         self.outputs: list[AtomicOutput] = []
         self.after: dict[str, str] = {}  # path -> text written after everything (JabRef groups)
+        # Per output, what :meth:`place_cut` wrote since the last :meth:`flush`, and the
+        # writer's gaps as encoded for it (a handful of short strings, again and again).
+        self._held: list[list[bytes]] = [[] for _ in targets]
+        self._gaps: list[dict[str, bytes]] = [{} for _ in targets]
+        # Per writer, what place_cut uses: the writer, its output (None for a dry run), and
+        # those two.
+        self._sinks: list[tuple[Writer, AtomicOutput | None, list[bytes], dict[str, bytes]]]
+        self._sinks = [(w, None, [], {}) for w in self.writers]
 
     def open(self) -> None:
         if self.dry_run:
             return
-        for target, writer in zip(self.targets, self.writers, strict=True):
+        for target, writer, newline in zip(self.targets, self.writers, self.newlines, strict=True):
             existing = self.merging.get(target.path)
-            newline = existing.newline if existing else target.format.newline
             out = AtomicOutput(target.path, newline)
             self.outputs.append(out)
             if existing is not None:
                 out.write_bytes(existing.prefix)
             out.write(writer.begin())
+        self._sinks = list(zip(self.writers, self.outputs, self._held, self._gaps, strict=True))
 
     def entry(self, paper: Paper, collect: Report) -> None:
         for i, writer in enumerate(self.writers):
@@ -291,19 +301,46 @@ class _Outputs:
                 collect(problem)
             writer.problems.clear()
 
-    def place(self, paper: Paper, rendered: Sequence[Rendered], collect: Report) -> None:
-        """:meth:`entry` for a paper a worker process rendered (one text per target), keyed
-        with the placeholder: the key goes in, then each writer's framing, in listing order."""
-        for i, writer in enumerate(self.writers):
-            text, notes = rendered[i]
-            text = writer.place((writer.with_key(text, paper.key), notes), paper.origin)
-            if self.outputs:
-                self.outputs[i].write(text)
-            for problem in writer.problems:
-                collect(problem)
-            writer.problems.clear()
+    def place_cut(
+        self, key: str, row: int, columns: Columns, origin: Origin, collect: Report
+    ) -> None:
+        """:meth:`entry` for a paper a worker process rendered (parallel.Columns, at ``row``):
+        each writer's framing (``place`` of an empty text gives what goes before the text),
+        then the text joined around the key (``with_key``), already encoded for its output.
+        Held until :meth:`flush`, which writes a part's papers at once."""
+        cuts, notes, raw = columns[5], columns[6], columns[8]
+        plain = None  # the key encoded, for the writers that write it as it is (most)
+        for i, (writer, out, held, gaps) in enumerate(self._sinks):
+            gap = writer.place(("", notes[i][row]), origin)
+            if writer.problems:
+                for problem in writer.problems:
+                    collect(problem)
+                writer.problems.clear()
+            if out is None:
+                continue
+            keyed = writer.key_text(key)
+            if raw is not None:  # as entry() would: encoding it fails on the same paper
+                held.append(out.encode(gap + keyed.join(raw[i][row])))
+                continue
+            encoded = gaps.get(gap)
+            if encoded is None:
+                encoded = gaps[gap] = out.encode(gap)
+            if keyed is not key or "\n" in key:
+                encoded_key = out.encode(keyed)
+            else:
+                encoded_key = plain = plain or key.encode()
+            held.append(encoded)
+            held.append(encoded_key.join(cuts[i][row]))
+
+    def flush(self) -> None:
+        """Write what :meth:`place_cut` holds."""
+        for out, held in zip(self.outputs, self._held, strict=False):
+            if held:
+                out.write_bytes(b"".join(held))
+                held.clear()
 
     def close(self, collect: Report) -> None:
+        self.flush()
         for i, (target, writer) in enumerate(zip(self.targets, self.writers, strict=True)):
             text = writer.end()
             for problem in writer.problems:
@@ -444,54 +481,74 @@ def _run(
     outputs = _Outputs(targets, options, merging)
     group_notes = _plan_jabref_group(outputs, options.jabref_group) if options.jabref_group else []
 
-    def add(
-        paper: Paper,
-        parts: MatchParts,
-        prepared: str | tuple[str, list[str]] | None = None,
-        rendered: Sequence[Rendered] | None = None,
-    ) -> None:
-        """Dedup, key and write one paper; a worker process gave ``prepared`` (what its key is
-        made of, :meth:`KeyAssigner.prepare`) and ``rendered`` (its texts), if it was there."""
+    def start() -> Index:
+        """The index, made at the first paper rather than before: with workers, the first
+        parts of the listing are with them by then, and they work while this process
+        indexes."""
         nonlocal index
         if index is None:
-            # Indexed at the first paper rather than before: with workers, the first parts
-            # of the listing are with them by then, and they work while this process indexes.
             index = _index_of(libraries) if libraries else Index()
             libraries.clear()  # the index holds the records; their title words can go
+        return index
+
+    def skipped(match: Match, number: int | None, title: str, origin: Origin) -> bool:
+        """A paper the index holds already: noted; True if it is not to be written."""
+        where = str(match.record.origin)
+        found = Skipped(number, title, origin, match.record.key, where, match.reason, match.certain)
+        if match.certain or options.skip_possible:
+            summary.skipped.append(found)
+            if options.keymap:
+                status = "existing" if match.certain else "possible duplicate"
+                summary.keymap.append(KeymapRow(number, title, found.key, status))
+            return True
+        summary.possible.append(found)
+        return False
+
+    def add(paper: Paper, parts: MatchParts) -> None:
+        """Dedup, key and write one paper."""
+        index = start()
         match = index.match_parts(parts)
-        if match is not None:
-            where = str(match.record.origin)
-            skipped = Skipped(
-                paper.number,
-                paper.title,
-                paper.origin,
-                match.record.key,
-                where,
-                match.reason,
-                match.certain,
-            )
-            status = "existing" if match.certain else "possible duplicate"
-            if match.certain or options.skip_possible:
-                summary.skipped.append(skipped)
-                if options.keymap:
-                    summary.keymap.append(KeymapRow(paper.number, paper.title, skipped.key, status))
-                return
-            summary.possible.append(skipped)
-        key = keys.assign(paper) if prepared is None else keys.assign_prepared(prepared)
-        paper = with_key(paper, key)
+        if match is not None and skipped(match, paper.number, paper.title, paper.origin):
+            return
+        paper = with_key(paper, keys.assign(paper))
         if options.keymap:
             status = "possible duplicate" if match is not None else "new"
             summary.keymap.append(KeymapRow(paper.number, paper.title, paper.key, status))
         index.add_paper(paper, parts)
         summary.papers += 1
-        if rendered is None:
-            outputs.entry(paper, collect)
-        else:
-            outputs.place(paper, rendered, collect)
+        outputs.entry(paper, collect)
+
+    def add_part(done: Done) -> None:
+        """:func:`add` for the papers of a part (or batch) that worker processes did: no
+        Paper is made, and their texts are written as the workers encoded them."""
+        venue, source, columns, rows = done
+        titles, numbers, lines, parts, prepared = columns[:5]
+        problems = columns[7]
+        index = start()
+        match_parts, add_parts, assign = index.match_parts, index.add_parts, keys.assign_prepared
+        entry_type, keymap, place = venue.entry_type, options.keymap, outputs.place_cut
+        for row in range(len(titles)) if rows is None else rows:
+            if problems and row in problems:
+                for problem in problems[row]:
+                    collect(problem)
+            origin = new_origin(source, lines[row])
+            match = match_parts(parts[row])
+            if match is not None and skipped(match, numbers[row], titles[row], origin):
+                continue
+            key = assign(prepared[row])
+            if keymap:
+                status = "possible duplicate" if match is not None else "new"
+                summary.keymap.append(KeymapRow(numbers[row], titles[row], key, status))
+            add_parts(key, entry_type, origin, parts[row])
+            summary.papers += 1
+            place(key, row, columns, origin, collect)
+        outputs.flush()
 
     try:
         outputs.open()
-        workers = _workers(_jobs(listings), outputs.writers, options.selection, keys)
+        workers = _workers(
+            _jobs(listings), outputs.writers, options.selection, keys, outputs.newlines
+        )
         if workers is not None:
             with workers:
                 filters: list[ListingFilter] = []
@@ -501,10 +558,8 @@ def _run(
                     if options.selection is None
                     else read_entries(listings, options, collect, summary, filters, tick, readers)
                 )
-                for paper, parts, prepared, rendered, problems in workers.papers(items):
-                    for problem in problems:
-                        collect(problem)
-                    add(paper, parts, prepared, rendered)
+                for done in workers.papers(items):
+                    add_part(done)
                 check_selection(options, filters)
                 count_notes(readers, summary)
         else:
@@ -526,7 +581,11 @@ PARALLEL_BYTES = 2 << 20
 
 
 def _workers(
-    jobs: int, writers: Sequence[Writer], selection: Selection | None, keys: KeyAssigner
+    jobs: int,
+    writers: Sequence[Writer],
+    selection: Selection | None,
+    keys: KeyAssigner,
+    newlines: Sequence[str],
 ) -> Workers | None:
     """Worker processes, when ``jobs`` asks for them and the system can start them (a fork
     can fail for want of memory or processes: then this process does it all, as for small
@@ -536,7 +595,7 @@ def _workers(
     from .parallel import Workers
 
     try:
-        return Workers(jobs, writers, selection, keys)
+        return Workers(jobs, writers, selection, keys, newlines)
     except OSError:
         return None
 

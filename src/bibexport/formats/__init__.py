@@ -84,7 +84,10 @@ class Writer(Protocol):
     ``entry()`` is ``place(render(paper), paper.origin)``: ``render`` reads no writer state, so
     a worker process can run it (on a paper keyed with :data:`KEY_PLACEHOLDER`, which
     ``with_key`` then swaps for the key), while ``place`` adds what depends on the papers
-    before, in order, in the process that writes.
+    before, in order, in the process that writes. ``with_key(text, key)`` is
+    ``key_text(key).join(cut(text))``: a worker cuts, the main process joins; and ``place``
+    returns what goes before the text, then the text, so ``place(("", notes), origin)`` is what
+    goes before it.
     """
 
     problems: list[Problem]
@@ -98,6 +101,10 @@ class Writer(Protocol):
     def place(self, rendered: Rendered, origin: Origin) -> str: ...
 
     def with_key(self, text: str, key: str) -> str: ...
+
+    def cut(self, text: str) -> list[str]: ...
+
+    def key_text(self, key: str) -> str: ...
 
     def end(self) -> str: ...
 

@@ -191,6 +191,14 @@ class Writer:
         """The key is the first thing in the entry, before any listing text."""
         return text.replace(KEY_PLACEHOLDER, key, 1)
 
+    def cut(self, text: str) -> list[str]:
+        """``text`` cut where :meth:`with_key` puts the key: ``key_text(key).join(cut(text))``
+        is ``with_key(text, key)``, so a worker cuts and the main process only joins."""
+        return text.split(KEY_PLACEHOLDER, 1)
+
+    def key_text(self, key: str) -> str:
+        return key
+
 
 def _untexable(text: str) -> frozenset[str]:
     return frozenset(untexable(text)) if not text.isascii() else _NONE

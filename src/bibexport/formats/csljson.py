@@ -143,6 +143,14 @@ class Writer:
         text; YAML may quote a key (``'true'``, ``'2023'``), JSON writes every key as it is."""
         return text.replace(KEY_PLACEHOLDER, _yaml_scalar(key) if self.yaml else key, 2)
 
+    def cut(self, text: str) -> list[str]:
+        """``text`` cut where :meth:`with_key` puts the key (see bibtex.Writer.cut)."""
+        return text.split(KEY_PLACEHOLDER, 2)
+
+    def key_text(self, key: str) -> str:
+        """The key as :meth:`with_key` writes it: YAML may quote it."""
+        return _yaml_scalar(key) if self.yaml else key
+
     def end(self) -> str:
         if self.yaml:
             # pandoc reads a .yaml bibliography as a YAML metadata block: "---" to "...".

@@ -121,6 +121,13 @@ class Writer:
         head, found, tail = text.rpartition(KEY_PLACEHOLDER)
         return head + key + tail if found else text
 
+    def cut(self, text: str) -> list[str]:
+        """``text`` cut where :meth:`with_key` puts the key (see bibtex.Writer.cut)."""
+        return text.rsplit(KEY_PLACEHOLDER, 1)
+
+    def key_text(self, key: str) -> str:
+        return key
+
 
 _NONE: frozenset[str] = frozenset()
 
