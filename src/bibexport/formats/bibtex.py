@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache, partial
 
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
-from ..text import to_bibtex, untexable
+from ..text import _encode_chars, to_bibtex, untexable
 from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 
 INDENT = "  "
@@ -66,10 +67,20 @@ def _row(name: str, value: str) -> str:
     return f"{INDENT}{name} = {{{value}}},\n" if value else ""
 
 
+# A character a token of to_bibtex starts with, a newline (to_bibtex's "@" rule), or a comma.
+_NAME_TEX = re.compile(r"[$\\{}&%#_~^\n,]").search
+
+
 def _part(text: str, ascii_only: bool) -> str:
     """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
     if text.isascii() and text.isalpha():  # most are one word of ASCII letters: as they are
         return "{" + text + "}" if text.lower() == "and" else text
+    if _NAME_TEX(text) is None:
+        # Nothing TeX reads specially ("Frédéric", "Ramón Araújo", "J.-P."): to_bibtex would
+        # only encode the characters; with no comma, newline or "and" in them, that is all.
+        encoded = _encode_chars(text, ascii_only)
+        if "," not in encoded and "\n" not in encoded and "and" not in encoded.lower():
+            return encoded
     encoded = to_bibtex(text, ascii_only=ascii_only).replace(",", "{,}")
     return " ".join("{" + w + "}" if w.lower() == "and" else w for w in encoded.split(" "))
 
