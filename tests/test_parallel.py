@@ -133,13 +133,13 @@ def test_this_process_shares_the_work(monkeypatch: pytest.MonkeyPatch, tmp_path:
     comparisons below cover papers done here and papers done there."""
     done = tmp_path / "done"
     done.mkdir()
-    real = parallel._Columns.add
+    real = parallel._paper
 
-    def spy(self: parallel._Columns, entry: ListingEntry, venue: Venue, track: str) -> bool:
+    def spy(entry: ListingEntry, venue: Venue, track: str) -> parallel.Returned | None:
         (done / f"{os.getpid()}.{entry.number}").touch()
-        return real(self, entry, venue, track)
+        return real(entry, venue, track)
 
-    monkeypatch.setattr(parallel._Columns, "add", spy)  # not pickled, unlike _work_part
+    monkeypatch.setattr(parallel, "_paper", spy)  # not pickled, unlike _work_part
     run(monkeypatch, True, [big_listing(tmp_path / "big.txt", 4)], [(tmp_path / "a.bib", "bibtex")])
     pids = {int(name.split(".")[0]) for name in os.listdir(done)}
     assert os.getpid() in pids and len(pids) == 2
