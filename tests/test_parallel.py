@@ -23,8 +23,6 @@ from bibexport import parallel
 from bibexport.errors import InputError
 from bibexport.formats import FORMATS, KEY_PLACEHOLDER, WriteOptions, get_format
 from bibexport.formats import listing as listing_module
-from bibexport.formats.listing import ListingEntry
-from bibexport.model import Venue
 from bibexport.normalise import VenueOverride
 from bibexport.pipeline import Options, Summary, Target, _jobs, convert
 from bibexport.selection import Selection
@@ -125,24 +123,7 @@ def test_workers_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
     monkeypatch.setattr(parallel.Workers, "__init__", spy)
     run(monkeypatch, True, [EXAMPLE], [(tmp_path / "a.bib", "bibtex")])
-    assert started == [1]  # BIBEXPORT_JOBS=2: one worker beside this process
-
-
-def test_this_process_shares_the_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """With its worker busy, this process reads and renders parts too, rather than wait: the
-    comparisons below cover papers done here and papers done there."""
-    done = tmp_path / "done"
-    done.mkdir()
-    real = parallel._paper
-
-    def spy(entry: ListingEntry, venue: Venue, track: str) -> parallel.Returned | None:
-        (done / f"{os.getpid()}.{entry.number}").touch()
-        return real(entry, venue, track)
-
-    monkeypatch.setattr(parallel, "_paper", spy)  # not pickled, unlike _work_part
-    run(monkeypatch, True, [big_listing(tmp_path / "big.txt", 4)], [(tmp_path / "a.bib", "bibtex")])
-    pids = {int(name.split(".")[0]) for name in os.listdir(done)}
-    assert os.getpid() in pids and len(pids) == 2
+    assert started == [2]
 
 
 LISTING_FILES = [EXAMPLE, HOSTILE, *sorted(p for p in LISTINGS.glob("*.txt"))]
@@ -338,10 +319,8 @@ def test_jobs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 INTERRUPTED = """
 import os, sys, time
 from bibexport import parallel
-MAIN = os.getpid()
 def mark():
-    if os.getpid() != MAIN:  # this process does parts too, while its workers are busy
-        open(os.path.join(sys.argv[1], f"worker.{os.getpid()}"), "w").close()
+    open(os.path.join(sys.argv[1], f"worker.{os.getpid()}"), "w").close()
     time.sleep(0.05)
 real, real_part = parallel._work, parallel._work_part
 def slow(work):  # a batch of entries (a selection, stdin)
@@ -376,7 +355,7 @@ def test_interrupted_mid_run(tmp_path: Path, sig: signal.Signals, whom: str) -> 
     marks.mkdir()
     out = tmp_path / "refs.bib"
     out.write_text("% mine\n")
-    env = {**os.environ, "BIBEXPORT_JOBS": "3", "BIBEXPORT_PARALLEL_BYTES": "0"}  # 2 workers
+    env = {**os.environ, "BIBEXPORT_JOBS": "2", "BIBEXPORT_PARALLEL_BYTES": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-c", INTERRUPTED, str(marks), str(listing), str(out)],
         env=env,

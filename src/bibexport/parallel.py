@@ -88,10 +88,6 @@ PartWork = tuple["Venue", str, "Part"]
 # listing's head, which counts the papers the workers read (a part).
 Item = tuple["ListingEntry | Part", "Venue", str, "ListingFilter | ListingReader | None"]
 
-# Batches waiting per worker before this process takes the next one itself: enough that a
-# worker never waits while this process does one.
-QUEUED = 2
-
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 # What every worker needs, set in the main process just before the workers are forked: they
@@ -124,15 +120,13 @@ class Workers:
         # concurrent.futures rather than multiprocessing.Pool: a worker that dies (the OOM
         # killer) breaks the pool, and every batch waiting on it raises, where Pool would wait
         # for it for ever (and hang in terminate(), the dead worker holding its queue's lock).
-        # This process works too (_dispatch): jobs - 1 workers beside it.
         self.pool = ProcessPoolExecutor(
-            jobs - 1,
+            jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start,
             initargs=(os.getpid(),),
         )
         self.limit = max(AHEAD, 3 * jobs)
-        self.queued = QUEUED * (jobs - 1)
         self.forked = False
 
     def __enter__(self) -> Workers:
@@ -175,7 +169,7 @@ class Workers:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
             keep = current[3]
-            pending.append((self._dispatch(_work, work, pending), partial(_results, work, keep)))
+            pending.append((self._submit(_work, work), partial(_results, work, keep)))
             batch.clear()
 
         for item, venue, track, keep in items:
@@ -184,7 +178,7 @@ class Workers:
                     send()
                 current = None
                 head = cast("ListingReader", keep)
-                future = self._dispatch(_work_part, (venue, track, item), pending)
+                future = self._submit(_work_part, (venue, track, item))
                 pending.append((future, partial(_part_results, venue, track, item, head)))
             else:
                 wanted = cast("ListingFilter | None", keep)
@@ -198,9 +192,7 @@ class Workers:
                 if len(batch) < BATCH:
                     continue
                 send()
-            # In order, what is done (this process's work between batches: keys, writing),
-            # and what must be, to keep only so much in flight.
-            while pending and (len(pending) > self.limit or pending[0][0].done()):
+            while len(pending) > self.limit:
                 future, results = pending.popleft()
                 yield results(_outcome(future))
         if batch:
@@ -208,24 +200,6 @@ class Workers:
         while pending:
             future, results = pending.popleft()
             yield results(_outcome(future))
-
-    def _dispatch(
-        self,
-        function: Callable[[Any], Any],
-        work: object,
-        pending: Sequence[tuple[Future[Any], object]],
-    ) -> Future[Any]:
-        """A worker's future for ``work``, or, when every worker has :data:`QUEUED` batches
-        waiting already, ``work`` done here: this process would otherwise wait for them, its
-        own work (matching, keys, writing) being the smaller share of a run."""
-        if sum(not future.done() for future, _ in pending) < self.queued:
-            return self._submit(function, work)
-        done: Future[Any] = Future()
-        try:
-            done.set_result(function(work))
-        except Exception as error:  # raised in order, as a worker's would be (_outcome)
-            done.set_exception(error)
-        return done
 
     def _submit(self, function: Callable[[Any], Any], work: object) -> Future[Any]:
         from concurrent.futures.process import BrokenProcessPool
