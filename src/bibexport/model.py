@@ -99,17 +99,6 @@ _PAPER_FIELDS: tuple[str, ...] = (
     *("number", "track", "key", "keywords"),
 )
 PAPER_AS_WRITTEN = tuple(Paper.__dataclass_fields__) == _PAPER_FIELDS
-(
-    SET_TITLE,
-    SET_AUTHORS,
-    SET_VENUE,
-    SET_ORIGIN,
-    SET_ABSTRACT,
-    SET_NUMBER,
-    SET_TRACK,
-    SET_KEY,
-    SET_KEYWORDS,
-) = (Paper.__dict__[name].__set__ for name in _PAPER_FIELDS)
 
 
 # The same for Person and Origin: a name's parse (names.parse_name, once per distinct author of
@@ -117,24 +106,21 @@ PAPER_AS_WRITTEN = tuple(Paper.__dataclass_fields__) == _PAPER_FIELDS
 # more than the rest of making a two-word name's Person.
 _PERSON_FIELDS: tuple[str, ...] = ("given", "family", "particle", "suffix", "literal")
 PERSON_AS_WRITTEN = tuple(Person.__dataclass_fields__) == _PERSON_FIELDS
-SET_GIVEN, SET_FAMILY, SET_PARTICLE, SET_SUFFIX, SET_LITERAL = (
-    Person.__dict__[name].__set__ for name in _PERSON_FIELDS
-)
 ORIGIN_AS_WRITTEN = tuple(Origin.__dataclass_fields__) == ("source", "line")
-SET_SOURCE, SET_LINE = (Origin.__dict__[name].__set__ for name in ("source", "line"))
 
 
 def _twin(cls: type) -> type | None:
     """A plain class with ``cls``'s slots, or None if Python will not let one of its objects
     become a ``cls``.
 
-    Each ``SET_*`` above is a call of a slot's ``__set__`` through a method wrapper, which
-    packs and unpacks a tuple of its arguments: ~1,000 instructions a field. An object of the
-    twin has its slots set by plain assignment (a few dozen instructions each, specialised by
-    the interpreter), and then becomes a ``cls`` by ``__class__`` assignment, which Python
-    allows between classes of one layout (same slots, same base). It is then a ``cls`` in
-    every way (type, equality, hash, pickle: tests/test_model_fast.py), at half the cost of
-    the ``SET_*`` calls for a Person and a third for a Paper (tests/test_paper3_fast.py).
+    Setting a frozen object's slot means calling the slot's ``__set__`` through a method
+    wrapper, which packs and unpacks a tuple of its arguments: ~1,000 instructions a field. An
+    object of the twin has its slots set by plain assignment (a few dozen instructions each,
+    specialised by the interpreter), and then becomes a ``cls`` by ``__class__`` assignment,
+    which Python allows between classes of one layout (same slots, same base). It is then a
+    ``cls`` in every way (type, equality, hash, pickle: tests/test_model_fast.py), at half the
+    cost of the ``__set__`` calls for a Person and a third for a Paper
+    (tests/test_paper3_fast.py).
     """
     twin = type(f"_{cls.__name__}Twin", (), {"__slots__": cls.__dict__["__slots__"]})
     try:
