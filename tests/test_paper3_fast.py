@@ -31,19 +31,6 @@ def test_cjk_ranges_are_the_cjk_class() -> None:
     names._is_cjk_char.cache_clear()
 
 
-_NAME_CHARS = st.one_of(
-    st.characters(codec="utf-8"),
-    st.characters(min_codepoint=0x1000, max_codepoint=0x32000),
-    st.sampled_from("Aa éễạ李김のー\u1100\u11ff\u3040\ufaff\U0002fa1f\U0002fa20 "),
-)
-
-
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(st.text(_NAME_CHARS, max_size=20))
-def test_has_cjk_is_the_regex_search(name: str) -> None:
-    assert names._has_cjk(name) == (_CJK_REGEX.search(name) is not None)
-
-
 _TEXT = st.text(
     st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("{}\\$ \t\r\n\u00a0\ufeff"))),
     max_size=20,

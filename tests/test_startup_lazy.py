@@ -31,7 +31,7 @@ _EDGES = [
 _CHARS = st.one_of(
     st.sampled_from(_EDGES),
     st.characters(codec="utf-8"),
-    st.characters(min_codepoint=0x1000, max_codepoint=0xFFFF),
+    st.characters(min_codepoint=0x1000, max_codepoint=0x32000),  # CJK's astral ranges too
     st.sampled_from("AaZzéÄßĳŁ Ωжễ李김のー{}\\$~-'"),
 )
 
