@@ -147,13 +147,15 @@ class _Configured(click.Command):
 
 
 def _load_config(path: str | None, no_config: bool) -> Config | None:
-    from .config import choose, load
+    from ._configfile import choose
 
     try:
         chosen = choose(path, no_config, os.environ, os.getcwd())
         if chosen is None:
             return None
-        return load(*chosen[:2], _settings(), chosen[2])
+        from .config import load
+
+        return load(*chosen[:2], _settings, chosen[2])
     except BibexportError as exc:
         raise _Fail(str(exc)) from None
 
@@ -585,7 +587,8 @@ def config_command(**values: object) -> None:
       the nearest folder, from here up, with a bibexport.toml (its top level)
       or a pyproject.toml ([tool.bibexport]); bibexport.toml wins in a folder with both
     """
-    from .config import ENV, _toml
+    from ._configfile import ENV
+    from .config import _toml
 
     ctx = click.get_current_context()
     found: Config | None = ctx.meta.get(_CONFIG)

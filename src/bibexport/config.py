@@ -13,18 +13,15 @@ from __future__ import annotations
 import os
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ._configfile import ENV, PYPROJECT  # which file to read: found there (_configfile)
 from .errors import InputError
 
 if TYPE_CHECKING:
     from .venues import VenueSpec
-
-ENV = "BIBEXPORT_CONFIG"
-PYPROJECT = "pyproject.toml"
-OWN = "bibexport.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,57 +58,16 @@ class Config:
         return f"{place} (${ENV})" if self.how == ENV else place
 
 
-def locate(start: str) -> tuple[str, list[str]] | None:
-    """The config file for a run started in ``start``, and notes (a file passed over)."""
-    folder = os.path.abspath(start)
-    while True:
-        own, project = os.path.join(folder, OWN), os.path.join(folder, PYPROJECT)
-        if os.path.isfile(own):
-            notes = []
-            if os.path.isfile(project) and _has_tool_table(project):
-                notes.append(f"{_show(project)} has [tool.bibexport] too; {OWN} wins")
-            return own, notes
-        if os.path.isfile(project):
-            return project, []
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+def load(
+    path: str,
+    how: str,
+    settings: Sequence[Setting] | Callable[[], Sequence[Setting]],
+    notes: Sequence[str] = (),
+) -> Config:
+    """Read and check one config file; every problem is a one-line InputError naming it.
 
-
-def _has_tool_table(path: str) -> bool:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return any(_header(line) == "tool.bibexport" for line in f)
-    except OSError:
-        return False
-
-
-def _show(path: str) -> str:
-    """A path as short as it is clear: relative below the current folder, else absolute."""
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
-
-
-def choose(
-    config: str | None, no_config: bool, environ: Mapping[str, str], cwd: str
-) -> tuple[str, str, list[str]] | None:
-    """(path, how, notes) of the file to read, or None."""
-    if no_config:
-        return None
-    if config:
-        return config, "--config", []
-    if environ.get(ENV):
-        return environ[ENV], ENV, []
-    found = locate(cwd)
-    if found is None:
-        return None
-    path, notes = found
-    return _show(path), "found", notes
-
-
-def load(path: str, how: str, settings: Sequence[Setting], notes: Sequence[str] = ()) -> Config:
-    """Read and check one config file; every problem is a one-line InputError naming it."""
+    ``settings`` may be given as a function that makes them: a pyproject.toml without a
+    ``[tool.bibexport]`` table, the common file, then needs none made."""
     import tomllib
 
     where = f"{path} (from ${ENV})" if how == ENV else path
@@ -145,7 +101,7 @@ def load(path: str, how: str, settings: Sequence[Setting], notes: Sequence[str] 
             line = _find(text, "tool", "bibexport")
             raise InputError("tool.bibexport must be a table", where, line)
     assert isinstance(table, dict)
-    reader = _Reader(path, where, text, prefix, settings)
+    reader = _Reader(path, where, text, prefix, settings() if callable(settings) else settings)
     values, lines = reader.settings(table)
     venues, venue_lines = reader.venues(table.get("venues", {}))
     return Config(

@@ -17,8 +17,10 @@ never held in memory whole.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
@@ -128,6 +130,17 @@ class Workers:
         )
         self.limit = max(AHEAD, 3 * jobs)
         self.forked = False
+        # Forked now rather than at the first part: what this process does until then (the
+        # listing's head, its venue, the first part's bytes) the workers never need, and
+        # they start up (_start) meanwhile. Everything alive now is frozen out of the cyclic
+        # collector's reach first: the workers' collections (and this process's) would walk
+        # the modules' objects again and again, and touching them copies their pages.
+        gc.freeze()
+        try:
+            self._submit(_ready, None)
+        except BaseException:
+            self.__exit__(*sys.exc_info())
+            raise
 
     def __enter__(self) -> Workers:
         return self
@@ -272,6 +285,10 @@ def _part_results(
             columns[7].setdefault(0, []).insert(0, problem)
         head.last_number = last
     return venue, head.source, columns, None
+
+
+def _ready(_: None) -> None:
+    """The first work a pool gets (Workers.__init__): it forks the workers, and does nothing."""
 
 
 class WorkerError(BibexportError):

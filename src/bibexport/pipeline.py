@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .append import Existing, folder_lock, read_existing
@@ -301,36 +302,62 @@ class _Outputs:
                 collect(problem)
             writer.problems.clear()
 
-    def place_cut(
-        self, key: str, row: int, columns: Columns, origin: Origin, collect: Report
-    ) -> None:
-        """:meth:`entry` for a paper a worker process rendered (parallel.Columns, at ``row``):
-        each writer's framing (``place`` of an empty text gives what goes before the text),
-        then the text joined around the key (``with_key``), already encoded for its output.
-        Held until :meth:`flush`, which writes a part's papers at once."""
+    def placer(self, columns: Columns, collect: Report) -> Callable[[str, int, Origin], None]:
+        """:meth:`entry` for the papers of a part a worker process rendered (parallel.Columns):
+        ``place(key, row, origin)`` writes each writer's framing (``place`` of an empty text
+        gives what goes before the text), then the text at ``row`` joined around the key
+        (``with_key``), already encoded for its output. Held until :meth:`flush`, which
+        writes a part's papers at once. What is the same for every paper of the part (each
+        writer's columns, output and methods) is looked up here, once."""
         cuts, notes, raw = columns[5], columns[6], columns[8]
-        plain = None  # the key encoded, for the writers that write it as it is (most)
-        for i, (writer, out, held, gaps) in enumerate(self._sinks):
+        if raw is not None:
+            return partial(self._place_raw, raw, notes, collect)
+        sinks = [
+            (writer, writer.place, writer.key_text, notes[i], cuts[i], out, held.append, gaps)
+            for i, (writer, out, held, gaps) in enumerate(self._sinks)
+        ]
+
+        def place(key: str, row: int, origin: Origin) -> None:
+            plain = None  # the key encoded, for the writers that write it as it is (most)
+            for writer, framing, key_text, noted, cut, out, hold, gaps in sinks:
+                gap = framing(("", noted[row]), origin)
+                if writer.problems:
+                    for problem in writer.problems:
+                        collect(problem)
+                    writer.problems.clear()
+                if out is None:
+                    continue
+                keyed = key_text(key)
+                encoded = gaps.get(gap)
+                if encoded is None:
+                    encoded = gaps[gap] = out.encode(gap)
+                if keyed is not key or "\n" in key:
+                    encoded_key = out.encode(keyed)
+                else:
+                    encoded_key = plain = plain or key.encode()
+                hold(encoded)
+                hold(encoded_key.join(cut[row]))
+
+        return place
+
+    def _place_raw(
+        self,
+        raw: list[list[list[str]]],
+        notes: list[list[frozenset[str]]],
+        collect: Report,
+        key: str,
+        row: int,
+        origin: Origin,
+    ) -> None:
+        """:meth:`placer`'s ``place`` for a part whose texts a worker could not encode: as
+        :meth:`entry` would, encoding each here fails on the same paper."""
+        for i, (writer, out, held, _) in enumerate(self._sinks):
             gap = writer.place(("", notes[i][row]), origin)
-            if writer.problems:
-                for problem in writer.problems:
-                    collect(problem)
-                writer.problems.clear()
-            if out is None:
-                continue
-            keyed = writer.key_text(key)
-            if raw is not None:  # as entry() would: encoding it fails on the same paper
-                held.append(out.encode(gap + keyed.join(raw[i][row])))
-                continue
-            encoded = gaps.get(gap)
-            if encoded is None:
-                encoded = gaps[gap] = out.encode(gap)
-            if keyed is not key or "\n" in key:
-                encoded_key = out.encode(keyed)
-            else:
-                encoded_key = plain = plain or key.encode()
-            held.append(encoded)
-            held.append(encoded_key.join(cuts[i][row]))
+            for problem in writer.problems:
+                collect(problem)
+            writer.problems.clear()
+            if out is not None:
+                held.append(out.encode(gap + writer.key_text(key).join(raw[i][row])))
 
     def flush(self) -> None:
         """Write what :meth:`place_cut` holds."""
@@ -526,7 +553,11 @@ def _run(
         problems = columns[7]
         index = start()
         match_parts, add_parts, assign = index.match_parts, index.add_parts, keys.assign_prepared
-        entry_type, keymap, place = venue.entry_type, options.keymap, outputs.place_cut
+        entry_type, keymap, place = (
+            venue.entry_type,
+            options.keymap,
+            outputs.placer(columns, collect),
+        )
         for row in range(len(titles)) if rows is None else rows:
             if problems and row in problems:
                 for problem in problems[row]:
@@ -541,7 +572,7 @@ def _run(
                 summary.keymap.append(KeymapRow(numbers[row], titles[row], key, status))
             add_parts(key, entry_type, origin, parts[row])
             summary.papers += 1
-            place(key, row, columns, origin, collect)
+            place(key, row, origin)
         outputs.flush()
 
     try:
