@@ -75,7 +75,7 @@ def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
 def normalise(entry: ListingEntry, venue: Venue, track: str) -> Paper:
     """One listing entry -> a Paper. The track goes to keywords, never into the booktitle."""
     return new_paper(  # Paper(...), cheaper: this runs for every paper
-        collapse_space(entry.title),
+        entry.title if entry.tidy_title else collapse_space(entry.title),
         normalise_authors(entry.authors),
         venue,
         entry.origin,  # frozen: shared, not copied
