@@ -355,11 +355,13 @@ def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
             elif " " in family:
                 person = _plain_words(name, plain == _PLAIN_CJK)
             else:
-                low_given, _, low_family = name.lower().partition(" ")
+                # name.lower().partition(" "), cheaper: lower-casing is letter by letter
+                # but for a final sigma, which ends a word in either case
+                low_given = given.lower()
                 if (
                     low_given == "the"
                     or low_given in _ORGANISATION_CUES
-                    or low_family in _TWO_WORD_STOPS
+                    or family.lower() in _TWO_WORD_STOPS
                     or (plain == _PLAIN_CJK and _has_cjk(name))
                 ):
                     pass  # parse_name reads it otherwise
