@@ -319,6 +319,111 @@ def parse_name(raw: str) -> Person | None:
     return person if person is not None else _parse_words(words)
 
 
+# Each distinct name parse_names has met, and its Person: one object per name, which the writers
+# look up by identity (formats.ByPerson). Bounded like parse_name's cache.
+_PERSONS: dict[str, Person] = {}
+_PERSONS_MAX = 1 << 16
+
+
+def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
+    """``parse_name`` of each of one paper's authors, the empty ones dropped.
+
+    Each name is looked up first among those already read. What ``parse_name`` asks of a
+    name before it reads it as two words (is it its own collapse_space and strip, does it
+    hold a comma, a bracket, CJK script?) is asked of all the paper's names at once
+    (_plain_names); then a name of two words (three in four) is read here as
+    ``_parse_two_words`` reads it, once it is neither "et al." nor an organisation, and any
+    other goes to ``parse_name``. Inline, and with ``partition`` rather than ``find``
+    (whose arguments are parsed at a cost of a thousand instructions a call): this runs for
+    every author of every paper. tests/test_read4_fast.py checks that it gives what
+    ``parse_name`` gives.
+    """
+    persons = _PERSONS
+    if len(persons) >= _PERSONS_MAX:
+        persons.clear()
+    get = persons.get
+    plain = -1  # _plain_names, once a name is not known
+    out: list[Person] = []
+    for name in raw:
+        person = get(name)
+        if person is None:
+            if plain < 0:
+                plain = _plain_names(raw)
+            given, _, family = name.partition(" ")
+            if not plain or not family:
+                pass  # parse_name reads it
+            elif " " in family:
+                person = _plain_words(name, plain == _PLAIN_CJK)
+            else:
+                # name.lower().partition(" "), cheaper: lower-casing is letter by letter
+                # but for a final sigma, which ends a word in either case
+                low_given = given.lower()
+                if (
+                    low_given == "the"
+                    or low_given in _ORGANISATION_CUES
+                    or family.lower() in _TWO_WORD_STOPS
+                    or (plain == _PLAIN_CJK and _has_cjk(name))
+                ):
+                    pass  # parse_name reads it otherwise
+                else:
+                    if given.isupper() or given.islower():
+                        given = repair_case(given, initials_ok=not name.isupper())
+                    if family.isupper() or family.islower():
+                        family = repair_case(family)
+                    person = new_person(given, family)  # Person(given, family), cheaper
+            if person is None:
+                person = parse_name(name)
+                if person is None:
+                    continue  # an empty name
+            persons[name] = person
+        out.append(person)
+    return tuple(out)
+
+
+# The last words, lower-cased, of a name of two words that is not read as one: an organisation
+# word, or the end of "et al." (ET_AL, where every name of two words ends in one of these).
+_TWO_WORD_STOPS = _ORGANISATION_CUES | {"al", "al.", "al..", "others"}
+
+
+def _plain_words(name: str, cjk: bool) -> Person | None:
+    """``parse_name(name)`` for a name of three words or more that _plain_names passed (``cjk``
+    if it may hold CJK script): its steps that can change such a name (none is "et al.",
+    which is two words at most); None if it is CJK script or an organisation."""
+    if (cjk and _has_cjk(name)) or _is_organisation(name, name.lower()):
+        return None
+    words = name.split(" ")
+    person = _parse_plain(name, words)
+    return person if person is not None else _parse_words(words)
+
+
+# What _plain_names says of a paper's names.
+_NOT_PLAIN, _PLAIN, _PLAIN_CJK = 0, 1, 2
+# The bytes that are not the first byte of a character at or above U+1000 in UTF-8.
+_BELOW_U1000 = bytes(range(0xE1))
+
+
+def _plain_names(raw: Sequence[str]) -> int:
+    """Whether each name of ``raw`` is its own ``collapse_space(name).strip(" ,;")``
+    (printable, NFC, no space at either end or two in a row, no ";" or ",") and holds no
+    bracket: _PLAIN, or _PLAIN_CJK if a name may hold CJK script; else _NOT_PLAIN.
+
+    The names are looked at joined by a space, which composes with nothing: the line is NFC
+    if and only if each name is, and it holds two spaces in a row, or one at either end, if
+    and only if a name does or is empty.
+    """
+    line = " ".join(raw)
+    if not line.isprintable() or "  " in line or line[:1] == " " or line[-1:] == " ":
+        return _NOT_PLAIN
+    if ";" in line or "," in line or "(" in line or ")" in line:
+        return _NOT_PLAIN
+    if line.isascii():
+        return _PLAIN
+    if not unicodedata.is_normalized("NFC", line):
+        return _NOT_PLAIN
+    # Every CJK character is at or above U+1100 (_CJK_LOW): a line without one needs no look.
+    return _PLAIN_CJK if line.encode().translate(None, _BELOW_U1000) else _PLAIN
+
+
 def _parse_two_words(name: str, lowered: str, space: int) -> Person | None:
     """A name of two words, ``Given Family``, as ``parse_name`` reads it; None if it may be
     anything else (a comma, Chinese, Japanese or Korean script, an organisation).

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .errors import Problem
 from .formats.listing import Header, ListingEntry
 from .model import Paper, Person, Venue, new_paper
-from .names import parse_name
+from .names import parse_names
 from .text import collapse_space
 
 if TYPE_CHECKING:
@@ -66,17 +66,16 @@ def resolve_venue(
 
 
 def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
-    """Each name parsed; empty ones dropped. (``map`` and one comprehension rather than two
-    generators: this runs for every author of every paper.)"""
+    """Each name parsed; empty ones dropped (names.parse_names: a paper's names at once)."""
     if not raw:
         return ()
-    return tuple([p for p in map(parse_name, raw) if p is not None])
+    return parse_names(raw)
 
 
 def normalise(entry: ListingEntry, venue: Venue, track: str) -> Paper:
     """One listing entry -> a Paper. The track goes to keywords, never into the booktitle."""
     return new_paper(  # Paper(...), cheaper: this runs for every paper
-        collapse_space(entry.title),
+        entry.title if entry.tidy_title else collapse_space(entry.title),
         normalise_authors(entry.authors),
         venue,
         entry.origin,  # frozen: shared, not copied

@@ -69,6 +69,9 @@ class ListingEntry:
     origin: Origin
     authors: list[str] | None = None  # None: the paper has no Authors line
     abstract_lines: list[str] = field(default_factory=list)
+    # The title is its own collapse_space (normalise need not make it again): a paper read
+    # at once, whose lines hold no flaw (_Flaws) and whose title is cut next to a space.
+    tidy_title: bool = False
 
     @property
     def abstract(self) -> str:
@@ -428,7 +431,7 @@ class ListingReader:
                     abstract = m[4].split("\n")
                     abstract.pop()  # after the last line feed
                     current = ListingEntry(
-                        n, title, new_origin(source, number), _split_authors(m[3]), abstract
+                        n, title, new_origin(source, number), _split_authors(m[3]), abstract, True
                     )
                     # The lines after the title's: blank ones (one line feed each) up to
                     # "Authors: " (9 characters), its own, blank ones, the abstract's.
