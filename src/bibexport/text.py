@@ -1061,12 +1061,16 @@ def _piece_pattern() -> re.Pattern[str]:
     return re.compile(f"({_PIECE}|{_LIGATURE})", re.DOTALL)
 
 
+# Math, as the encoder finds it: ``\$(?:[^$\\\n]|\\.|\n(?!\n))+\$``, its loop unrolled, so
+# that a run of plain characters is one repeat, not one alternation per character (the units
+# start with different characters, none a "$": the match is the same, and there is one).
+_MATH = r"\$(?!\$)[^$\\\n]*(?:(?:\\.|\n(?!\n))[^$\\\n]*)*\$"
 _PIECE = (
     # Every branch starts with a literal, so that the regex engine skips plain text in C.
-    r"\$(?:[^$\\\n]|\\.|\n(?!\n))+\$"  # math, as the encoder finds it
+    _MATH
     # An accent command before a non-ASCII character: the encoder writes the backslash as text,
     # so the piece takes in the character that decides it.
-    r"|\\(?:[uvHcdbrkt]|['`^\"~=.])[^\x00-\x7f]"
+    + r"|\\(?:[uvHcdbrkt]|['`^\"~=.])[^\x00-\x7f]"
     rf"|\\[A-Za-z]+(?:(?:{_GROUP})+|[ \t]*)"  # control word (written as it is, or not)
     rf"|\\[^A-Za-z]{_SYMBOL_ARG}"  # control symbol: \%, \'e, \'{e}
     + "".join(rf"|\{c}{_SYMBOL_ARG}" for c in "&%#_$")  # written \&, \%, \#, \_, \$

@@ -69,6 +69,19 @@ class ByPerson(Generic[T]):
         ]
 
 
+def is_plain_name(person: Person) -> bool:
+    """Whether the person is a given and a family name of ASCII letters alone (most authors),
+    which every writer's plain text (plain_text, one_line, JSON) keeps as they are."""
+    given, family = person.given, person.family
+    return (
+        given.isalpha()
+        and family.isalpha()
+        and given.isascii()
+        and family.isascii()
+        and not (person.particle or person.suffix or person.literal)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class WriteOptions:
     """``unicode=None`` means the format's own default (ASCII for BibTeX, UTF-8 elsewhere)."""

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import plain_paragraphs, plain_text
-from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions, is_plain_name
 
 _encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
@@ -39,6 +39,8 @@ def csl_name(person: Person) -> dict[str, str] | None:
         return None
     if person.literal:
         return {"literal": plain_text(person.literal)}
+    if is_plain_name(person):  # most authors: plain_text would change nothing
+        return {"family": person.family, "given": person.given}
     parts = ((key, plain_text(part(person))) for key, part in NAME_PARTS)
     return {key: value for key, value in parts if value}
 
@@ -244,6 +246,10 @@ def _name_json(person: Person) -> str:
     """One author as the JSON writer indents it (authors recur across a venue's papers):
     ``_pretty(csl_name(person), 3)``, whose values are all plain strings, without its type
     tests."""
+    if is_plain_name(person):  # most authors: letters, which _plain_string writes as they are
+        return (
+            _PLAIN_NAME_OPEN + person.family + _PLAIN_NAME_GIVEN + person.given + _PLAIN_NAME_CLOSE
+        )
     name = csl_name(person)
     if not name:
         return ""
@@ -259,6 +265,10 @@ _NAME_JSON = ByPerson(_name_json)
 _NAME_OPEN = "{\n" + "  " * 4
 _NAME_SEPARATOR = ",\n" + "  " * 4
 _NAME_CLOSE = "\n" + "  " * 3 + "}"
+# _name_json of a plain name, around its family and given names.
+_PLAIN_NAME_OPEN = _NAME_OPEN + _NAME_HEADS["family"] + '"'
+_PLAIN_NAME_GIVEN = '"' + _NAME_SEPARATOR + _NAME_HEADS["given"] + '"'
+_PLAIN_NAME_CLOSE = '"' + _NAME_CLOSE
 
 
 def _pretty(value: Any, level: int) -> str:

@@ -9,7 +9,7 @@ from functools import lru_cache, partial
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import one_line, plain_text
-from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions, is_plain_name
 
 # Tags are chosen by what Zotero's RIS translator does with them (zotero/translators, RIS.js:
 # fieldMap, degenerateImportFieldMap, processTag), since Zotero is where most RIS files go:
@@ -173,6 +173,9 @@ def _line(tag: str, value: str) -> str:
 
 def _author_line(person: Person) -> str:
     """``_text("AU", ...)`` for one author (authors recur across a venue's papers)."""
+    given, family = person.given, person.family
+    if is_plain_name(person):  # most authors: plain_text and one_line would change nothing
+        return f"AU  - {family}, {given}\n"
     return _line("AU", one_line(ris_name(person)))
 
 
