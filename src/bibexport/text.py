@@ -1029,7 +1029,9 @@ def _printable(text: str) -> bool:
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
-@lru_cache(maxsize=256)  # RIS asks for a paper's text on one line, CSL with its paragraphs
+# RIS asks for a paper's text on one line, CSL with its paragraphs: in a worker, a whole part
+# (a few hundred texts) apart.
+@lru_cache(maxsize=1024)
 def _decoded(text: str) -> str:
     # Text with a backtick is scanned after its quotes are read; any other is scanned once
     # here, and the scan tells whether it needs decoding at all (see _reads_as_tex).
