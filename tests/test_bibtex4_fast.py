@@ -20,10 +20,10 @@ from bibexport.text import (
     _FAST_PIECES,
     _ascii_pieces,
     _needs_protection,
-    _to_bibtex_tokens,
     _utf8_pieces,
     to_bibtex,
 )
+from tests.test_bibtex_fast import scanned_bibtex
 
 # _FAST_TOKEN as it was, with the math bodies matched a character at a time.
 _OLD_PIECES = re.compile(
@@ -107,6 +107,5 @@ def test_needs_protection_is_the_regex_split(word: str) -> None:
 @example(text="GANs: $a\\$b$ {T5} x-Ray O’Neil\n@z", ascii_only=True, protect=True)
 @example(text="$$x$ y$$ {\\em é} 50\\%", ascii_only=False, protect=False)
 def test_to_bibtex_is_the_token_scanner(text: str, ascii_only: bool, protect: bool) -> None:
-    scanned = _to_bibtex_tokens(text, ascii_only, protect)
-    expected = re.sub(r"(\n[ \t]*)@", r"\1{@}", scanned) if "\n" in scanned else scanned
+    expected = scanned_bibtex(text, ascii_only, protect)
     assert to_bibtex(text, ascii_only=ascii_only, protect=protect) == expected

@@ -131,6 +131,12 @@ def _line_start_at(text: str) -> str:
     return re.sub(r"(\n[ \t]*)@", r"\1{@}", text) if "\n" in text else text
 
 
+def scanned_bibtex(text: str, ascii_only: bool, protect: bool) -> str:
+    """What ``to_bibtex`` must write: the token scanner's output, with an "@" that starts a
+    line braced (bibtexparser would read it as a new entry)."""
+    return _line_start_at(_to_bibtex_tokens(text, ascii_only, protect))
+
+
 @settings(max_examples=6000, deadline=None)
 @given(text=TEXT, ascii_only=st.booleans(), protect=st.booleans())
 @example(text="\\url{a}b", ascii_only=True, protect=False)

@@ -272,11 +272,11 @@ class _Outputs:
             self.newlines.append(existing.newline if existing else t.format.newline)
         self.outputs: list[AtomicOutput] = []
         self.after: dict[str, str] = {}  # path -> text written after everything (JabRef groups)
-        # Per output, what :meth:`place_cut` wrote since the last :meth:`flush`, and the
+        # Per output, what a placer's ``place`` wrote since the last :meth:`flush`, and the
         # writer's gaps as encoded for it (a handful of short strings, again and again).
         self._held: list[list[bytes]] = [[] for _ in targets]
         self._gaps: list[dict[str, bytes]] = [{} for _ in targets]
-        # Per writer, what place_cut uses: the writer, its output (None for a dry run), and
+        # Per writer, what a placer uses: the writer, its output (None for a dry run), and
         # those two.
         self._sinks: list[tuple[Writer, AtomicOutput | None, list[bytes], dict[str, bytes]]]
         self._sinks = [(w, None, [], {}) for w in self.writers]
@@ -360,7 +360,7 @@ class _Outputs:
                 held.append(out.encode(gap + writer.key_text(key).join(raw[i][row])))
 
     def flush(self) -> None:
-        """Write what :meth:`place_cut` holds."""
+        """Write what the placers hold."""
         for out, held in zip(self.outputs, self._held, strict=False):
             if held:
                 out.write_bytes(b"".join(held))

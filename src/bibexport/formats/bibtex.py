@@ -8,7 +8,7 @@ from functools import lru_cache, partial
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import _encode_chars, to_bibtex, untexable
-from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions, is_plain_name
 
 INDENT = "  "
 _NONE: frozenset[str] = frozenset()
@@ -42,13 +42,10 @@ def _author(person: Person, ascii_only: bool) -> str:
     capitalised family name, one word of ASCII letters each), without its cache lookup, which
     hashes the person in Python."""
     given, family = person.given, person.family
-    both = given + family
+    # BibTeX also reads a lower-case family word as "von", and "and" as the next name.
     if (
-        both.isalpha()
-        and both.isascii()
-        and given
+        is_plain_name(person)
         and family[:1].isupper()
-        and not (person.particle or person.suffix or person.literal)
         and given.lower() != "and"
         and family.lower() != "and"
     ):
