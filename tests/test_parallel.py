@@ -16,10 +16,12 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bibexport import parallel
+from bibexport import pipeline as pipeline_module
 from bibexport.errors import InputError
 from bibexport.formats import FORMATS, KEY_PLACEHOLDER, WriteOptions, get_format
 from bibexport.formats import listing as listing_module
@@ -319,6 +321,7 @@ def test_jobs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 INTERRUPTED = """
 import os, sys, time
 from bibexport import parallel
+from bibexport import pipeline as pipeline_module
 def mark():
     open(os.path.join(sys.argv[1], f"worker.{os.getpid()}"), "w").close()
     time.sleep(0.05)
@@ -461,3 +464,40 @@ def test_a_worker_that_died_before_more_work_is_sent_is_one_line(tmp_path: Path)
             assert time.monotonic() < deadline
             time.sleep(0.01)
         workers._submit(_die, None)
+
+
+def test_the_garbage_collector_is_back_after_a_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The main process holds the cyclic collector off while it takes the workers' results; a
+    program that calls convert() gets it back, after a run that went well and one that failed
+    (and keeps it off if it had it off)."""
+    import gc
+
+    seen: list[bool] = []
+    real = pipeline_module._Outputs.placer
+
+    def spy(self: pipeline_module._Outputs, *args: Any) -> Any:
+        seen.append(gc.isenabled())  # once per part (or batch) of results
+        return real(self, *args)
+
+    monkeypatch.setattr(pipeline_module._Outputs, "placer", spy)
+    assert gc.isenabled()
+    run(monkeypatch, True, [EXAMPLE], [(tmp_path / "a.bib", "bibtex")])
+    assert seen and not any(seen)  # off while the results came in
+    assert gc.isenabled()
+
+    def broken(entry, venue, track):  # type: ignore[no-untyped-def]
+        raise InputError("bad", entry.origin.source, 1)
+
+    monkeypatch.setattr(parallel, "normalise", broken)
+    with pytest.raises(InputError):
+        run(monkeypatch, True, [EXAMPLE], [(tmp_path / "b.bib", "bibtex")])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.undo()
+        run(monkeypatch, True, [EXAMPLE], [(tmp_path / "c.bib", "bibtex")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
