@@ -46,6 +46,35 @@ def test_a_symlink_is_kept_and_its_target_updated(tmp_path: Path) -> None:
     assert leftovers(real.parent) == []
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux starts writeback on this advice")
+def test_a_big_output_goes_to_disk_as_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every few MB, the kernel is asked to start writing what the file holds so far (the
+    fsync at the end then waits less); the range asked for is what was written since the
+    last time, the bytes are all there, and a file system that refuses the advice is no
+    error."""
+    from bibexport import output
+
+    monkeypatch.setattr(output, "_WRITEBACK", 1000)
+    asked: list[tuple[int, int]] = []
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_DONTNEED
+        assert os.fstat(fd).st_size >= offset + length  # written, not only buffered
+        asked.append((offset, length))
+        raise OSError(errno.EINVAL, "not here")
+
+    monkeypatch.setattr(output.os, "posix_fadvise", advise)
+    chunks = [bytes([65 + i % 26]) * 700 for i in range(10)]
+    out = AtomicOutput(str(tmp_path / "big.bib"))
+    for chunk in chunks:
+        out.write_bytes(chunk)
+    out.commit()
+    assert (tmp_path / "big.bib").read_bytes() == b"".join(chunks)
+    assert asked == [(0, 1400), (1400, 1400), (2800, 1400), (4200, 1400), (5600, 1400)]
+
+
 def test_a_failing_write_leaves_the_file_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
