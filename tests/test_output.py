@@ -107,6 +107,35 @@ def test_a_failing_rename_leaves_the_file_as_it_was(
     assert leftovers(tmp_path) == []
 
 
+def test_outputs_are_replaced_all_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three outputs: the disk fills up as the last one is written out (a delayed allocation
+    fails at fsync). None of the old files is replaced, and no temp file is left; the error
+    names the output that failed. Once the disk has room, all three are."""
+    outs = [tmp_path / "refs.bib", tmp_path / "refs.ris", tmp_path / "refs.json"]
+    for out in outs:
+        out.write_text(ORIGINAL)
+    targets = [Target.for_path(str(out)) for out in outs]
+    real_fsync = os.fsync
+    synced: list[int] = []
+
+    def fsync(fd: int) -> None:
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".refs.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError, match=r"refs\.json: write failed: No space left"):
+        convert([str(EXAMPLE)], targets, Options(overwrite=True))
+    assert [out.read_text() for out in outs] == [ORIGINAL] * 3
+    assert len(synced) == 2  # the other two were written out, and still not put in place
+    assert leftovers(tmp_path) == []
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    convert([str(EXAMPLE)], targets, Options(overwrite=True))
+    assert all(out.read_text() != ORIGINAL for out in outs)
+    assert leftovers(tmp_path) == []
+
+
 SLOW_RENAME = """
 import os, sys, time
 real_replace = os.replace

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from types import TracebackType
 from typing import BinaryIO
 
@@ -104,29 +105,29 @@ class AtomicOutput:
         self.write_bytes(self.encode(text))
 
     def commit(self) -> None:
-        if self.path == STDOUT:
-            self._spool.seek(0)
-            sys.stdout.flush()
-            shutil.copyfileobj(self._spool, sys.stdout.buffer, 1 << 16)
-            sys.stdout.buffer.flush()
-            self.stream.close()
-            return
-        temp = self._temp
-        assert temp is not None, "commit() after abort()"
-        try:
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
-            os.chmod(temp, _mode_for(self._target))
-            os.replace(temp, self._target)
-            self._temp = None
-            _fsync_folder(os.path.dirname(os.path.abspath(self._target)))
-        except OSError as exc:
-            self.abort()
-            raise OutputError(f"{self.path}: write failed: {exc.strerror}") from None
-        except BaseException:  # an interrupt mid-commit: the old file stays, the temp goes
-            self.abort()
-            raise
+        commit_all([self])
+
+    def _sync(self) -> None:
+        """The temp file written out, closed, and given the old file's permissions."""
+        assert self._temp is not None, "commit() after abort()"
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        os.chmod(self._temp, _mode_for(self._target))
+
+    def _replace(self) -> str:
+        """The target replaced by the temp file; the folder to sync."""
+        assert self._temp is not None, "commit() after abort()"
+        os.replace(self._temp, self._target)
+        self._temp = None
+        return os.path.dirname(os.path.abspath(self._target))
+
+    def _to_stdout(self) -> None:
+        self._spool.seek(0)
+        sys.stdout.flush()
+        shutil.copyfileobj(self._spool, sys.stdout.buffer, 1 << 16)
+        sys.stdout.buffer.flush()
+        self.stream.close()
 
     def abort(self) -> None:
         """Forget the output; the target keeps its old content (or stays absent)."""
@@ -149,6 +150,34 @@ class AtomicOutput:
             self.commit()
         else:
             self.abort()
+
+
+def commit_all(outputs: Sequence[AtomicOutput]) -> None:
+    """Every output committed, or none: each file is written out (fsync) before any replaces
+    its target, so a disk that fills up or fails at the last moment leaves every old file as
+    it was. Then the files are renamed, each folder is synced once, and what goes to stdout
+    is written last."""
+    files = [out for out in outputs if out.path != STDOUT]
+    folders: dict[str, None] = {}
+    for phase in (AtomicOutput._sync, AtomicOutput._replace):  # all written out, then renamed
+        for out in files:
+            try:
+                folder = phase(out)
+            except OSError as exc:
+                for each in files:
+                    each.abort()
+                raise OutputError(f"{out.path}: write failed: {exc.strerror}") from None
+            except BaseException:  # an interrupt mid-commit: old files stay, temps go
+                for each in files:
+                    each.abort()
+                raise
+            if folder:
+                folders[folder] = None
+    for folder in folders:
+        _fsync_folder(folder)
+    for out in outputs:
+        if out.path == STDOUT:
+            out._to_stdout()
 
 
 # Linux only: elsewhere, the fsync at commit writes the whole file, as it always did.

@@ -21,7 +21,7 @@ from .formats.listing import ListingEntry, ListingReader, split_listing
 from .keys import AUTO, ConventionVotes, KeyAssigner, KeyPatternError, get_preset
 from .model import Origin, Paper, Venue, new_origin
 from .normalise import VenueOverride, normalise, resolve_venue
-from .output import STDOUT, AtomicOutput, resolve_target
+from .output import STDOUT, AtomicOutput, commit_all, resolve_target
 
 if TYPE_CHECKING:
     from .dedup import Index, Match
@@ -705,20 +705,23 @@ def _commit(outputs: _Outputs, options: Options, summary: Summary) -> None:
     """Replace every changed output, or none: a merge that adds nothing leaves the file alone."""
     if outputs.dry_run:
         return
+    changed: list[tuple[Target, AtomicOutput]] = []
     try:
         for target, out in zip(outputs.targets, outputs.outputs, strict=True):
             if target.path in outputs.merging and summary.papers == 0:
                 out.abort()
                 summary.notes.append(f"{target.path}: nothing new, left as it was")
-                continue
-            out.commit()
-            if out.path != STDOUT:
-                summary.written.append(out.path)
-            if target.path in outputs.merging:
-                summary.merged.append(target.path)
+            else:
+                changed.append((target, out))
+        commit_all([out for _, out in changed])
     except BaseException:
         outputs.abort()
         raise
+    for target, out in changed:
+        if out.path != STDOUT:
+            summary.written.append(out.path)
+        if target.path in outputs.merging:
+            summary.merged.append(target.path)
 
 
 def write_report(path: str, summary: Summary) -> None:
