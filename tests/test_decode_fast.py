@@ -201,11 +201,11 @@ _TEXT = st.lists(
 @example("tab\there")
 def test_plain_text_is_what_decoding_gives(text: str) -> None:
     """The ASCII shortcut of plain_text gives what the decoding path gives."""
-    from bibexport.text import _decoded, _nfc_line, collapse_space
+    from bibexport.text import _decoded_line, _nfc_line, collapse_space
 
-    expected = _nfc_line_by_isprintable(_decoded.__wrapped__(text), collapse_space)
+    expected = _nfc_line_by_isprintable(_decoded_line.__wrapped__(text)[0], collapse_space)
     assert plain_text.__wrapped__(text) == expected
-    assert _nfc_line(_decoded.__wrapped__(text)) == expected
+    assert _nfc_line(_decoded_line.__wrapped__(text)[0]) == expected
 
 
 def _nfc_line_by_isprintable(text: str, collapse_space: Callable[[str], str]) -> str:
