@@ -182,7 +182,8 @@ def _json_text(paper: Paper) -> str:
     if "" in names:  # ``others`` writes no name
         names = [name for name in names if name]
     if key and title and abstract and names:
-        if '"' in title or "\\" in title:  # plain_text is one line: no other character to escape
+        # What _plain_string tests, inline, the quotes left to the slots.
+        if '"' in title or "\\" in title or "\n" in title:
             title = _encode_string(title)[1:-1]
         if '"' in abstract or "\\" in abstract or "\n" in abstract:
             abstract = _encode_string(abstract)[1:-1]
