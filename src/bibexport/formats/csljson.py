@@ -187,7 +187,8 @@ def _json_text(paper: Paper) -> str:
             title = _encode_string(title)[1:-1]
         if '"' in abstract or "\\" in abstract or "\n" in abstract:
             abstract = _encode_string(abstract)[1:-1]
-        key = _encode_string(key)
+        if not key.isalnum():  # letters and digits (the placeholder): nothing to escape
+            key = _encode_string(key)[1:-1]
         before_key, before_citation_key, before_title, before_authors, before_abstract, end = slots
         authors = _AUTHORS_SEPARATOR.join(names)
         return "".join(
@@ -227,10 +228,10 @@ _last_venue: tuple[
 
 
 # Per variable from the paper, in CSL_FIELDS order: what _json_text writes before and after its
-# value when the value is there (the string values' quotes, the author list's brackets).
+# value when the value is there (the strings' quotes, the author list's brackets).
 _SLOTS: tuple[tuple[str, str, str], ...] = (
-    ("id", '"id": ', ""),
-    ("citation-key", '"citation-key": ', ""),
+    ("id", '"id": "', '"'),
+    ("citation-key", '"citation-key": "', '"'),
     ("title", '"title": "', '"'),
     ("author", '"author": ' + _AUTHORS_OPEN, _AUTHORS_CLOSE),
     ("abstract", '"abstract": "', '"'),
