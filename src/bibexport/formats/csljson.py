@@ -187,7 +187,8 @@ def _json_text(paper: Paper) -> str:
             title = _encode_string(title)[1:-1]
         if '"' in abstract or "\\" in abstract or "\n" in abstract:
             abstract = _encode_string(abstract)[1:-1]
-        if not key.isalnum():  # letters and digits (the placeholder): nothing to escape
+        # Letters and digits need no escaping, nor the placeholder every worker's paper has.
+        if key is not KEY_PLACEHOLDER and not key.isalnum():
             key = _encode_string(key)[1:-1]
         before_key, before_citation_key, before_title, before_authors, before_abstract, end = slots
         authors = _AUTHORS_SEPARATOR.join(names)
