@@ -120,7 +120,7 @@ FRESH = st.builds(
     family=WORD,
     particle=st.sampled_from(["", "", "van der", "de", "{\\'e}"]),
     suffix=st.sampled_from(["", "", "Jr.", "III", 'J"r']),
-    literal=st.sampled_from(["", "", "", "others", "OpenAI", "X {\\'e}", "a\x00b"]),
+    literal=st.sampled_from(["", "", "", "others", "OpenAI", "X {\\'e}", "a\x00b", "{}", " "]),
 )
 PERSONS = st.lists(st.one_of(st.sampled_from(_SHARED), FRESH), max_size=7).map(tuple)
 
@@ -171,6 +171,7 @@ PAPER = make_paper(
 @given(st.lists(papers(), min_size=1, max_size=4))
 @example([PAPER, replace(PAPER, venue=TMLR), replace(PAPER, abstract=""), PAPER])
 @example([replace(PAPER, authors=(Person(literal="others"),)), replace(PAPER, title="")])
+@example([replace(PAPER, authors=(Person(literal="{}"), Person(), Person(family="{}")))])
 @example([replace(PAPER, key=""), replace(PAPER, key="a b"), replace(PAPER, key="x\x00")])
 def test_csl_items_are_what_the_old_and_general_writers_write(batch: list[Paper]) -> None:
     writer = csljson.Writer(WriteOptions())

@@ -334,10 +334,21 @@ def _name_json(person: Person) -> str:
         return (
             _PLAIN_NAME_OPEN + person.family + _PLAIN_NAME_GIVEN + person.given + _PLAIN_NAME_CLOSE
         )
-    name = csl_name(person)
-    if not name:
+    # csl_name, unrolled (names with accents, hyphens, initials: two in five).
+    if person.literal:
+        if person.literal == "others":
+            return ""
+        literal = _NAME_HEADS["literal"] + _plain_string(plain_text(person.literal))
+        return _NAME_OPEN + literal + _NAME_CLOSE  # even when empty, as csl_name keeps it
+    values = (
+        ("family", plain_text(person.family)),
+        ("given", plain_text(person.given)),
+        ("non-dropping-particle", plain_text(person.particle)),
+        ("suffix", plain_text(person.suffix)),
+    )
+    members = [_NAME_HEADS[key] + _plain_string(value) for key, value in values if value]
+    if not members:  # csl_name's {}: the author is left out
         return ""
-    members = [_NAME_HEADS[key] + _plain_string(value) for key, value in name.items()]
     return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
 
 
