@@ -168,12 +168,96 @@ _PAPER_VARIABLES = frozenset({"id", "citation-key", "title", "author", "abstract
 
 def _json_text(paper: Paper) -> str:
     """``json.dumps(csl_item(paper), indent=2)`` indented by 2 more (an element of the file's
-    array), with what the venue decides written once per venue and each author once."""
-    members = [
-        member if isinstance(member, str) else member(paper)
-        for member in _venue_json(paper.venue, paper.keywords)
-    ]
-    return "  {\n    " + ",\n    ".join([m for m in members if m]) + "\n  }"
+    array), with what the venue decides written once per venue and each author once.
+
+    Most papers have a key, a title, authors and an abstract: their item is the venue's text
+    around those five values (_json_slots), joined in one call, with no function called per
+    variable. Any other goes through _venue_json's members, each left out when empty."""
+    venue, keywords = paper.venue, paper.keywords
+    last_venue, last_keywords, slots, members = _last_venue
+    if venue is not last_venue or keywords is not last_keywords:
+        slots, members = _venue_slots(venue, keywords)
+    key, title, abstract = paper.key, plain_text(paper.title), plain_paragraphs(paper.abstract)
+    names = _NAME_JSON.each(paper.authors)
+    if "" in names:  # ``others`` writes no name
+        names = [name for name in names if name]
+    if key and title and abstract and names:
+        # What _plain_string tests, inline, the quotes left to the slots.
+        if '"' in title or "\\" in title or "\n" in title:
+            title = _encode_string(title)[1:-1]
+        if '"' in abstract or "\\" in abstract or "\n" in abstract:
+            abstract = _encode_string(abstract)[1:-1]
+        # Letters and digits need no escaping, nor the placeholder every worker's paper has.
+        if key is not KEY_PLACEHOLDER and not key.isalnum():
+            key = _encode_string(key)[1:-1]
+        before_key, before_citation_key, before_title, before_authors, before_abstract, end = slots
+        authors = _AUTHORS_SEPARATOR.join(names)
+        return "".join(
+            [
+                before_key,
+                key,
+                before_citation_key,
+                key,
+                before_title,
+                title,
+                before_authors,
+                authors,
+                before_abstract,
+                abstract,
+                end,
+            ]
+        )
+    written = [member if isinstance(member, str) else member(paper) for member in members]
+    return "  {\n    " + ",\n    ".join([m for m in written if m]) + "\n  }"
+
+
+def _venue_slots(
+    venue: Venue, keywords: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str | Callable[[Paper], str], ...]]:
+    """_json_slots and _venue_json, remembered for the venue and keywords last asked for (a
+    listing's papers share both objects): looked up by identity, not by hashing the venue
+    (Python code, per paper)."""
+    global _last_venue
+    slots, members = _json_slots(venue, keywords), _venue_json(venue, keywords)
+    _last_venue = venue, keywords, slots, members
+    return slots, members
+
+
+_last_venue: tuple[
+    Venue | None, tuple[str, ...], tuple[str, ...], tuple[str | Callable[[Paper], str], ...]
+] = (None, (), (), ())
+
+
+# Per variable from the paper, in CSL_FIELDS order: what _json_text writes before and after its
+# value when the value is there (the strings' quotes, the author list's brackets).
+_SLOTS: tuple[tuple[str, str, str], ...] = (
+    ("id", '"id": "', '"'),
+    ("citation-key", '"citation-key": "', '"'),
+    ("title", '"title": "', '"'),
+    ("author", '"author": ' + _AUTHORS_OPEN, _AUTHORS_CLOSE),
+    ("abstract", '"abstract": "', '"'),
+)
+
+
+@lru_cache(maxsize=64)
+def _json_slots(venue: Venue, keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """The item's text for a paper of this venue and keywords with all five variables of
+    _SLOTS, cut where their values go: six pieces."""
+    slots = iter(_SLOTS)
+    pieces = ["  {\n    "]
+    for i, member in enumerate(_venue_json(venue, keywords)):
+        if i:
+            pieces[-1] += ",\n    "
+        if isinstance(member, str):
+            pieces[-1] += member
+        else:
+            key, head, tail = next(slots)
+            assert member is _PAPER_JSON[key], key
+            pieces[-1] += head
+            pieces.append(tail)
+    pieces[-1] += "\n  }"
+    assert len(pieces) == len(_SLOTS) + 1
+    return tuple(pieces)
 
 
 @lru_cache(maxsize=64)
@@ -250,10 +334,21 @@ def _name_json(person: Person) -> str:
         return (
             _PLAIN_NAME_OPEN + person.family + _PLAIN_NAME_GIVEN + person.given + _PLAIN_NAME_CLOSE
         )
-    name = csl_name(person)
-    if not name:
+    # csl_name, unrolled (names with accents, hyphens, initials: two in five).
+    if person.literal:
+        if person.literal == "others":
+            return ""
+        literal = _NAME_HEADS["literal"] + _plain_string(plain_text(person.literal))
+        return _NAME_OPEN + literal + _NAME_CLOSE  # even when empty, as csl_name keeps it
+    values = (
+        ("family", plain_text(person.family)),
+        ("given", plain_text(person.given)),
+        ("non-dropping-particle", plain_text(person.particle)),
+        ("suffix", plain_text(person.suffix)),
+    )
+    members = [_NAME_HEADS[key] + _plain_string(value) for key, value in values if value]
+    if not members:  # csl_name's {}: the author is left out
         return ""
-    members = [_NAME_HEADS[key] + _plain_string(value) for key, value in name.items()]
     return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
 
 

@@ -108,7 +108,30 @@ class Writer:
         """The record without the blank line before it."""
         # What the venue decides (type, event, proceedings, year, publisher, keywords) is the
         # same on every paper of a listing: written once, reused, between the paper's own lines.
-        template = _venue_template(paper.venue, paper.keywords)
+        # Most papers have a title, an abstract and a key that one_line keeps as it is: their
+        # record is the venue's text around those and the author lines, joined in one call.
+        venue, keywords = paper.venue, paper.keywords
+        last_venue, last_keywords, slots, template = _last_venue
+        if venue is not last_venue or keywords is not last_keywords:
+            slots, template = _venue_slots(venue, keywords)
+        title, abstract, key = plain_text(paper.title), plain_text(paper.abstract), paper.key
+        if title and abstract and (key is KEY_PLACEHOLDER or _one_line_key(key)):
+            before_title, before_authors, before_abstract, before_key, end = slots
+            authors = _AUTHOR_LINE.each(paper.authors)
+            text = "".join(
+                [
+                    before_title,
+                    title,
+                    before_authors,
+                    *authors,
+                    before_abstract,
+                    abstract,
+                    before_key,
+                    key,
+                    end,
+                ]
+            )
+            return text, _NONE
         return "".join([part if isinstance(part, str) else part(paper) for part in template]), _NONE
 
     def place(self, rendered: Rendered, origin: Origin) -> str:
@@ -165,6 +188,57 @@ def _venue_template(
             template.append(_text(tag, values, probe))
     template.append("ER  - \n")
     return tuple(template)
+
+
+def _one_line_key(key: str) -> bool:
+    """Whether the M2 line holds the key as it is (one_line keeps it): a worker renders every
+    paper with KEY_PLACEHOLDER, which Writer.render knows by identity without asking."""
+    return key.isascii() and key.isprintable() and " " not in key and bool(key)
+
+
+def _venue_slots(
+    venue: Venue, keywords: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str | Callable[[Paper], str], ...]]:
+    """_record_slots and _venue_template, remembered for the venue and keywords last asked for
+    (a listing's papers share both objects): looked up by identity, not by hashing the venue
+    (Python code, per paper)."""
+    global _last_venue
+    slots, template = _record_slots(venue, keywords), _venue_template(venue, keywords)
+    _last_venue = venue, keywords, slots, template
+    return slots, template
+
+
+_last_venue: tuple[
+    Venue | None, tuple[str, ...], tuple[str, ...], tuple[str | Callable[[Paper], str], ...]
+] = (None, (), (), ())
+
+
+# Per tag from the paper, in TAGS order: what Writer.render writes before and after its value
+# (a key that one_line keeps as it is; the author lines, whole).
+_SLOTS: tuple[tuple[str, str, str], ...] = (
+    ("TI", "TI  - ", "\n"),
+    ("AU", "", ""),
+    ("AB", "AB  - ", "\n"),
+    ("M2", "M2  - Citation Key: ", "\n"),
+)
+
+
+@lru_cache(maxsize=64)
+def _record_slots(venue: Venue, keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """The record for a paper of this venue and keywords with a title, an abstract and a key,
+    cut where they and the author lines go: five pieces."""
+    slots = iter(_SLOTS)
+    pieces = [""]
+    for part in _venue_template(venue, keywords):
+        if isinstance(part, str):
+            pieces[-1] += part
+        else:
+            tag, head, tail = next(slots)
+            assert part is _PAPER_ROWS[tag], tag
+            pieces[-1] += head
+            pieces.append(tail)
+    assert len(pieces) == len(_SLOTS) + 1
+    return tuple(pieces)
 
 
 def _line(tag: str, value: str) -> str:
