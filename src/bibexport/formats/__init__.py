@@ -60,14 +60,13 @@ class ByPerson(Generic[T]):
         return made
 
     def each(self, persons: Sequence[Person]) -> list[T]:
-        """``list(map(self, persons))``, the lookups at C speed (``map``, no Python code per
-        author when all are known): a writer asks for every author of every paper, and a
-        call per author cost more than the lookup itself."""
-        made = list(map(self._made.get, map(id, persons)))
-        if None in made:  # someone new (or something that makes None, made again each time)
-            pairs = zip(made, persons, strict=True)
-            return [self._add(person) if m is None else m for m, person in pairs]
-        return made  # type: ignore[return-value]  # no None in it
+        """``list(map(self, persons))``, the lookups inline: a writer asks for every author of
+        every paper, and a call per author cost more than the lookup itself."""
+        get = self._made.get
+        return [
+            made if (made := get(id(person))) is not None else self._add(person)
+            for person in persons
+        ]
 
 
 def is_plain_name(person: Person) -> bool:
