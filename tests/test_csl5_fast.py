@@ -1,6 +1,6 @@
 """The CSL-JSON item and the RIS record of a paper with a key, a title, authors and an abstract
-are the venue's text around those values, joined in one call (csljson._json_slots,
-ris._record_slots), and ByPerson looks its persons up with ``map``. Here each is checked
+are the venue's text around those values, joined in one call (csljson._venue_parts,
+ris._venue_parts), and ByPerson looks its persons up by id alone. Here each is checked
 against the code it replaced (copied below, as it was) and against the general writers
 (``json.dumps(csl_item(paper))``, ris.TAGS), on papers that take every path: names with
 particles, suffixes, literals, ``others``, non-ASCII and control characters; TeX, quotes and

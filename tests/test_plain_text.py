@@ -10,18 +10,19 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bibexport import text as text_module
 from bibexport.text import (
     _LIGATURE_CHARS,
     _LIGATURES,
     _NEEDS_DECODING,
     _PIECE,
-    _decoded,
-    _decoded_by_pieces,
+    _decoded_line,
     _display_math_or_escaped_brace,
     _island_text,
     _ligatures,
@@ -37,6 +38,18 @@ from bibexport.text import (
 )
 
 EXAMPLES = int(os.environ.get("BIBEXPORT_HYPOTHESIS_EXAMPLES", "1500"))
+
+
+def _decoded(text: str) -> str:
+    """The plain text alone (_decoded_line also says whether it is known printable)."""
+    return _decoded_line(text)[0]
+
+
+def _decoded_by_pieces(text: str, parts: list[Any] | None = None) -> str | None:
+    """The text alone, as :func:`_decoded` (``text._decoded_by_pieces`` also says whether
+    it is known printable)."""
+    found = text_module._decoded_by_pieces(text, parts)
+    return None if found is None else found[0]
 
 
 def general(text: str) -> str:

@@ -1011,7 +1011,7 @@ def one_line(text: str) -> str:
 
 
 def _nfc_line(text: str, *, printable: bool = False) -> str:
-    """:func:`one_line` for text already NFC (all that _decoded gives): what collapse_space
+    """:func:`one_line` for text already NFC (all that _decoded_line gives): what collapse_space
     checks first, but for NFC, which costs microseconds on an abstract. ``printable``: the
     caller knows the text is (the scan of _decoded_line saw every character of it)."""
     if (
@@ -1040,24 +1040,20 @@ _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 # (a few hundred texts) apart.
 @lru_cache(maxsize=1024)
 def _decoded_line(text: str) -> tuple[str, bool]:
-    """:func:`_decoded`, and whether the decoded text is known to be printable (so one line,
-    NFC as it stands): where the scan saw only printable characters that NFC leaves alone and
-    compose with nothing, and every piece decodes to such characters."""
+    """Listing text as plain Unicode text, NFC, its line breaks kept; and whether it is known
+    to be printable (so one line, NFC as it stands): where the scan saw only printable
+    characters that NFC leaves alone and compose with nothing, and every piece decodes to such
+    characters."""
     # Text with a backtick is scanned after its quotes are read; any other is scanned once
     # here, and the scan tells whether it needs decoding at all (see _reads_as_tex).
     # (A backtick is one of what _NEEDS_DECODING finds.)
     parts, safe = (None, False) if "`" in text else _scan(text)
     if parts is not None and not _reads_as_tex(parts):
         return (text, True) if safe else (unicodedata.normalize("NFC", text), False)
-    decoded = _by_pieces(text, parts, safe)
+    decoded = _decoded_by_pieces(text, parts, safe)
     if decoded is None:
         return tex_to_text(to_bibtex(text, ascii_only=False)), False
     return decoded
-
-
-def _decoded(text: str) -> str:
-    """Listing text as plain Unicode text, NFC, its line breaks kept."""
-    return _decoded_line(text)[0]
 
 
 # --- the same, a piece at a time ----------------------------------------------------------
@@ -1207,10 +1203,13 @@ class _SafePieces(dict[str, bool]):
 _SAFE_PIECES = _SafePieces()
 
 
-def _decoded_by_pieces(text: str, parts: list[str | Any] | None = None) -> str | None:
-    """``tex_to_text(to_bibtex(text, ascii_only=False))`` for most listing text; None for text
-    this cannot vouch for (display math, escaped braces, an ``@`` starting a line, quotes around
-    TeX, a piece the encoder does not write as one island, a brace in no group).
+def _decoded_by_pieces(
+    text: str, parts: list[str | Any] | None = None, safe: bool = False
+) -> tuple[str, bool] | None:
+    """``tex_to_text(to_bibtex(text, ascii_only=False))`` for most listing text, and whether it
+    is known printable and NFC; None for text this cannot vouch for (display math, escaped
+    braces, an ``@`` starting a line, quotes around TeX, a piece the encoder does not write as
+    one island, a brace in no group).
 
     Every brace is in a piece, and every piece is balanced, so the encoder pairs them all and
     writes each piece as it writes it alone (what it does to a character looks one character
@@ -1219,16 +1218,10 @@ def _decoded_by_pieces(text: str, parts: list[str | Any] | None = None) -> str |
 
     ``parts`` is the scan of the text (plain, piece or ligature, plain, ..., plain), where the
     caller has it: never for text with a backtick, whose quotes are read before the scan.
+    ``safe`` says the scan saw only safe characters (:data:`_SAFE_CHARS`) between the pieces;
+    then where every piece decodes to safe characters, the text joined is NFC (every character
+    is a starter that composes with nothing) and needs no normalising.
     """
-    decoded = _by_pieces(text, parts, False)
-    return None if decoded is None else decoded[0]
-
-
-def _by_pieces(text: str, parts: list[str | Any] | None, safe: bool) -> tuple[str, bool] | None:
-    """:func:`_decoded_by_pieces`, and whether the text decoded is known printable and NFC:
-    ``safe`` says the scan (given) saw only safe characters (:data:`_SAFE_CHARS`) between the
-    pieces; then where every piece decodes to safe characters, the text joined is NFC (every
-    character is a starter that composes with nothing) and needs no normalising."""
     if "@" in text and _LINE_START_AT.search(text):
         return None
     if parts is None:

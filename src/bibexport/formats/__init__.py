@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from ..errors import Problem, UnknownFormatError
-from ..model import Origin, Paper, Person
+from ..model import Origin, Paper, Person, Venue
 
 # A paper's text without its framing (the gap or comma before it), and what the writer notes
 # about it for later (BibTeX: the characters with no TeX form, for one warning at the end).
@@ -67,6 +67,60 @@ class ByPerson(Generic[T]):
             made if (made := get(id(person))) is not None else self._add(person)
             for person in persons
         ]
+
+
+class ByVenue(Generic[T]):
+    """What a writer makes of a venue and its keywords, for the pair asked for last.
+
+    A listing's papers share one Venue and one keywords tuple, so identity tells the pair
+    is the same, where a lookup would hash the venue (Python code, per paper). ``make`` is
+    asked again only when the pair changes (a cached function: listings alternate rarely).
+    """
+
+    __slots__ = ("_last", "_make")
+
+    def __init__(self, make: Callable[[Venue, tuple[str, ...]], T]) -> None:
+        self._make = make
+        self._last: tuple[Venue, tuple[str, ...], T] | None = None
+
+    def __call__(self, venue: Venue, keywords: tuple[str, ...]) -> T:
+        last = self._last
+        if last is None or venue is not last[0] or keywords is not last[1]:
+            last = self._last = (venue, keywords, self._make(venue, keywords))
+        return last[2]
+
+
+# A writer's text for any paper of a venue: the text the venue decides, between the functions
+# that write the paper's own values (RIS rows, CSL variables).
+Template = tuple[str | Callable[[Paper], str], ...]
+
+
+def cut_template(
+    template: Template,
+    values: Sequence[tuple[Callable[[Paper], str], str, str]],
+    start: str = "",
+    between: str = "",
+    end: str = "",
+) -> tuple[str, ...]:
+    """``template`` as text for a paper with every value, cut where the values go: per
+    function of the template, in order, ``values`` holds it and the text written before and
+    after its value. Parts are joined with ``between``, in ``start`` and ``end``; the writer
+    joins the pieces around the values (one piece more than there are values)."""
+    each = iter(values)
+    pieces = [start]
+    for i, part in enumerate(template):
+        if i:
+            pieces[-1] += between
+        if isinstance(part, str):
+            pieces[-1] += part
+        else:
+            function, head, tail = next(each)
+            assert part is function, (part, function)
+            pieces[-1] += head
+            pieces.append(tail)
+    pieces[-1] += end
+    assert len(pieces) == len(values) + 1
+    return tuple(pieces)
 
 
 def is_plain_name(person: Person) -> bool:

@@ -12,7 +12,15 @@ from typing import Any
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import plain_paragraphs, plain_text
-from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions, is_plain_name
+from . import (
+    KEY_PLACEHOLDER,
+    ByPerson,
+    ByVenue,
+    Rendered,
+    WriteOptions,
+    cut_template,
+    is_plain_name,
+)
 
 _encode_string = json.encoder.encode_basestring  # the C encoder; keeps non-ASCII as it is
 
@@ -171,12 +179,9 @@ def _json_text(paper: Paper) -> str:
     array), with what the venue decides written once per venue and each author once.
 
     Most papers have a key, a title, authors and an abstract: their item is the venue's text
-    around those five values (_json_slots), joined in one call, with no function called per
+    around those five values (_venue_parts), joined in one call, with no function called per
     variable. Any other goes through _venue_json's members, each left out when empty."""
-    venue, keywords = paper.venue, paper.keywords
-    last_venue, last_keywords, slots, members = _last_venue
-    if venue is not last_venue or keywords is not last_keywords:
-        slots, members = _venue_slots(venue, keywords)
+    slots, members = _VENUE_PARTS(paper.venue, paper.keywords)
     key, title, abstract = paper.key, plain_text(paper.title), plain_paragraphs(paper.abstract)
     names = _NAME_JSON.each(paper.authors)
     if "" in names:  # ``others`` writes no name
@@ -211,23 +216,6 @@ def _json_text(paper: Paper) -> str:
     return "  {\n    " + ",\n    ".join([m for m in written if m]) + "\n  }"
 
 
-def _venue_slots(
-    venue: Venue, keywords: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str | Callable[[Paper], str], ...]]:
-    """_json_slots and _venue_json, remembered for the venue and keywords last asked for (a
-    listing's papers share both objects): looked up by identity, not by hashing the venue
-    (Python code, per paper)."""
-    global _last_venue
-    slots, members = _json_slots(venue, keywords), _venue_json(venue, keywords)
-    _last_venue = venue, keywords, slots, members
-    return slots, members
-
-
-_last_venue: tuple[
-    Venue | None, tuple[str, ...], tuple[str, ...], tuple[str | Callable[[Paper], str], ...]
-] = (None, (), (), ())
-
-
 # Per variable from the paper, in CSL_FIELDS order: what _json_text writes before and after its
 # value when the value is there (the strings' quotes, the author list's brackets).
 _SLOTS: tuple[tuple[str, str, str], ...] = (
@@ -240,27 +228,20 @@ _SLOTS: tuple[tuple[str, str, str], ...] = (
 
 
 @lru_cache(maxsize=64)
-def _json_slots(venue: Venue, keywords: tuple[str, ...]) -> tuple[str, ...]:
+def _venue_parts(
+    venue: Venue, keywords: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str | Callable[[Paper], str], ...]]:
     """The item's text for a paper of this venue and keywords with all five variables of
-    _SLOTS, cut where their values go: six pieces."""
-    slots = iter(_SLOTS)
-    pieces = ["  {\n    "]
-    for i, member in enumerate(_venue_json(venue, keywords)):
-        if i:
-            pieces[-1] += ",\n    "
-        if isinstance(member, str):
-            pieces[-1] += member
-        else:
-            key, head, tail = next(slots)
-            assert member is _PAPER_JSON[key], key
-            pieces[-1] += head
-            pieces.append(tail)
-    pieces[-1] += "\n  }"
-    assert len(pieces) == len(_SLOTS) + 1
-    return tuple(pieces)
+    _SLOTS, cut where their values go (six pieces); and _venue_json's members, for the
+    others."""
+    members = _venue_json(venue, keywords)
+    values = [(_PAPER_JSON[name], head, tail) for name, head, tail in _SLOTS]
+    return cut_template(members, values, "  {\n    ", ",\n    ", "\n  }"), members
 
 
-@lru_cache(maxsize=64)
+_VENUE_PARTS = ByVenue(_venue_parts)
+
+
 def _venue_json(
     venue: Venue, keywords: tuple[str, ...]
 ) -> tuple[str | Callable[[Paper], str], ...]:

@@ -9,7 +9,15 @@ from functools import lru_cache, partial
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import one_line, plain_text
-from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions, is_plain_name
+from . import (
+    KEY_PLACEHOLDER,
+    ByPerson,
+    ByVenue,
+    Rendered,
+    WriteOptions,
+    cut_template,
+    is_plain_name,
+)
 
 # Tags are chosen by what Zotero's RIS translator does with them (zotero/translators, RIS.js:
 # fieldMap, degenerateImportFieldMap, processTag), since Zotero is where most RIS files go:
@@ -110,10 +118,7 @@ class Writer:
         # same on every paper of a listing: written once, reused, between the paper's own lines.
         # Most papers have a title, an abstract and a key that one_line keeps as it is: their
         # record is the venue's text around those and the author lines, joined in one call.
-        venue, keywords = paper.venue, paper.keywords
-        last_venue, last_keywords, slots, template = _last_venue
-        if venue is not last_venue or keywords is not last_keywords:
-            slots, template = _venue_slots(venue, keywords)
+        slots, template = _VENUE_PARTS(paper.venue, paper.keywords)
         title, abstract, key = plain_text(paper.title), plain_text(paper.abstract), paper.key
         if title and abstract and (key is KEY_PLACEHOLDER or _one_line_key(key)):
             before_title, before_authors, before_abstract, before_key, end = slots
@@ -196,23 +201,6 @@ def _one_line_key(key: str) -> bool:
     return key.isascii() and key.isprintable() and " " not in key and bool(key)
 
 
-def _venue_slots(
-    venue: Venue, keywords: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str | Callable[[Paper], str], ...]]:
-    """_record_slots and _venue_template, remembered for the venue and keywords last asked for
-    (a listing's papers share both objects): looked up by identity, not by hashing the venue
-    (Python code, per paper)."""
-    global _last_venue
-    slots, template = _record_slots(venue, keywords), _venue_template(venue, keywords)
-    _last_venue = venue, keywords, slots, template
-    return slots, template
-
-
-_last_venue: tuple[
-    Venue | None, tuple[str, ...], tuple[str, ...], tuple[str | Callable[[Paper], str], ...]
-] = (None, (), (), ())
-
-
 # Per tag from the paper, in TAGS order: what Writer.render writes before and after its value
 # (a key that one_line keeps as it is; the author lines, whole).
 _SLOTS: tuple[tuple[str, str, str], ...] = (
@@ -224,21 +212,18 @@ _SLOTS: tuple[tuple[str, str, str], ...] = (
 
 
 @lru_cache(maxsize=64)
-def _record_slots(venue: Venue, keywords: tuple[str, ...]) -> tuple[str, ...]:
+def _venue_parts(
+    venue: Venue, keywords: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str | Callable[[Paper], str], ...]]:
     """The record for a paper of this venue and keywords with a title, an abstract and a key,
-    cut where they and the author lines go: five pieces."""
-    slots = iter(_SLOTS)
-    pieces = [""]
-    for part in _venue_template(venue, keywords):
-        if isinstance(part, str):
-            pieces[-1] += part
-        else:
-            tag, head, tail = next(slots)
-            assert part is _PAPER_ROWS[tag], tag
-            pieces[-1] += head
-            pieces.append(tail)
-    assert len(pieces) == len(_SLOTS) + 1
-    return tuple(pieces)
+    cut where they and the author lines go (five pieces); and _venue_template, for the
+    others."""
+    template = _venue_template(venue, keywords)
+    values = [(_PAPER_ROWS[tag], head, tail) for tag, head, tail in _SLOTS]
+    return cut_template(template, values), template
+
+
+_VENUE_PARTS = ByVenue(_venue_parts)
 
 
 def _line(tag: str, value: str) -> str:
