@@ -440,3 +440,40 @@ def test_fingerprint_examples() -> None:
     assert title_fingerprint("{{Attention}} Is All You {N}eed.") == "attentionisallyouneed"
     assert title_fingerprint(r"Matth{\"a}us' Data Set") == title_fingerprint("Matthäus Dataset")
     assert title_words("Text-to-Image: α-Nets") == ("text", "to", "image", "a", "nets")
+
+
+# --- the author test ------------------------------------------------------------------------
+
+_FAMILY = st.text(alphabet="abcdeghnz", min_size=1, max_size=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FAMILY, min_size=1, max_size=5), st.lists(_FAMILY, max_size=5))
+def test_shared_author_is_any_pair_of_the_same_family(ours: list[str], theirs: list[str]) -> None:
+    """The test answers as its rule says, whatever its shortcuts (names shorter than four
+    letters, heads and tails that agree without one name starting or ending the other)."""
+    expected = any(dedup._same_family(a, b) for a in ours for b in theirs)
+    assert dedup._Authors(tuple(ours)).shared(tuple(theirs)) is expected
+
+
+@pytest.mark.parametrize(
+    ("listed", "held", "found"),
+    [
+        ("Luc Gool", "Luc Van Gool", True),  # one name ends the other
+        ("Ana Garcia", "Ana Garcia-Perez", True),  # one name starts the other
+        ("Mei Chen", "Mei Chenwang", True),  # four letters are enough
+        ("Wei Zhang", "Wei Chang", False),  # the same last four letters, other names
+        ("Li Wu", "Li Wuhan", False),  # a name under four letters must be the whole name
+    ],
+)
+def test_a_title_one_word_apart_needs_a_family_name_in_common(
+    listed: str, held: str, found: bool
+) -> None:
+    index = Index()
+    index.add(record_for_paper(paper("Learning Sparse Graphs From Noisy Data", held, 2022)))
+    near = paper("Learning Sparse Graph From Noisy Data", f"{listed}; Someone Else", 2022)
+    match = index.match_parts(paper_match_parts(near))
+    if found:
+        assert match is not None and match.reason == dedup.ONE_WORD_APART
+    else:
+        assert match is None

@@ -317,27 +317,50 @@ def _same_family(a: str, b: str) -> bool:
     return len(short) >= 4 and (long.endswith(short) or long.startswith(short))
 
 
+class _Cut(dict[str, str]):
+    """A family name -> its first (or last) four letters, cut once per name: the author test
+    looks them up in C (``map``) for every candidate record, and names recur across papers."""
+
+    def __init__(self, cut: slice) -> None:
+        super().__init__()
+        self.cut = cut
+
+    def __missing__(self, name: str) -> str:
+        part = self[name] = name[self.cut]
+        return part
+
+
+_HEAD = _Cut(slice(4)).__getitem__
+_TAIL = _Cut(slice(-4, None)).__getitem__
+
+
 class _Authors:
     """A paper's family names, prepared to be compared with many records' quickly."""
+
+    __slots__ = ("exact", "families", "heads", "tails")
 
     def __init__(self, families: tuple[str, ...]) -> None:
         """``families`` folded by :func:`family`, none empty (as :func:`paper_families`)."""
         self.families = families
-        self.exact = frozenset(self.families)
-        # Where one name starts or ends another, their first (or last) four letters agree.
-        self.heads = frozenset(f[:4] for f in self.families if len(f) >= 4)
-        self.tails = frozenset(f[-4:] for f in self.families if len(f) >= 4)
+        self.exact = frozenset(families)
+        # Where one name starts or ends another, their first (or last) four letters agree. A
+        # name of fewer letters is its own head and tail here: that only lets through what
+        # ``exact`` has let through already.
+        self.heads = frozenset(map(_HEAD, families))
+        self.tails = frozenset(map(_TAIL, families))
 
     def shared(self, theirs: Sequence[str]) -> bool:
-        exact = self.exact
-        for name in theirs:
-            if name in exact:
-                return True
-            if (name[:4] in self.heads or name[-4:] in self.tails) and any(
-                _same_family(name, ours) for ours in self.families
-            ):
-                return True
-        return False
+        """One family name in common (:func:`_same_family`). Most records share none: three
+        tests in C say so for them."""
+        if not self.exact.isdisjoint(theirs):
+            return True
+        return self.affix(theirs)
+
+    def affix(self, theirs: Sequence[str]) -> bool:
+        """:meth:`shared` for names ``exact`` has found none of in common."""
+        if self.heads.isdisjoint(map(_HEAD, theirs)) and self.tails.isdisjoint(map(_TAIL, theirs)):
+            return False
+        return any(_same_family(name, ours) for name in theirs for ours in self.families)
 
     def first_shared(self, theirs: Sequence[str]) -> bool:
         return bool(self.families and theirs) and _same_family(self.families[0], theirs[0])
@@ -583,14 +606,22 @@ class Index:
         by_thirds = self._by_thirds
         if look and not by_thirds.keys().isdisjoint(look):
             ours = ours or _Authors(families)
-            title_words = words(title)
+            exact, affix = ours.exact, ours.affix
+            title_words: tuple[str, ...] | None = None  # most papers find no candidate's authors
             for key in look:
-                for record in _get(by_thirds, key):
-                    if (
-                        _years_close(record, year)
-                        and ours.shared(record.families)
-                        and one_word_apart(title_words, words(record.title))
-                    ):
+                held = by_thirds.get(key)
+                if held is None:
+                    continue
+                # Most candidates share no author (a title's thirds recur across papers): the
+                # author test comes first, in C where it can.
+                for record in held if isinstance(held, list) else (held,):
+                    if exact.isdisjoint(record.families) and not affix(record.families):
+                        continue
+                    if not _years_close(record, year):
+                        continue
+                    if title_words is None:
+                        title_words = words(title)
+                    if one_word_apart(title_words, words(record.title)):
                         return Match(record, ONE_WORD_APART, False)
         # A short title says less, so it takes the first author too, not any author: this
         # title as another's short title, then this title's short title as another's title
