@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,53 @@ def test_stdout_and_stdin(tmp_path: Path) -> None:
     code, stdout, _ = run("-", input=EXAMPLE.read_text())
     assert code == 0
     assert stdout.encode() == (GOLDEN / f"{EXAMPLE.stem}.bibtex").read_bytes()
+
+
+# The command as installed (cli.run): what Python's exit would do must still be done when the
+# run leaves early (its atexit functions, stdout flushed), and a failed run exits as before.
+_BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+_RUN = """
+import atexit, sys
+atexit.register(lambda: print("atexit ran", file=sys.stderr))
+sys.stdout.write("% held in stdout's buffer\\n")  # as a caller's print() would leave it
+sys.argv = ["bibexport", *sys.argv[1:]]
+from bibexport.cli import run
+run()
+"""
+
+
+def test_the_command_leaves_with_its_output_written_and_atexit_run(tmp_path: Path) -> None:
+    out = tmp_path / "refs.bib"
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(EXAMPLE), "-o", str(out)],
+        capture_output=True,
+        check=False,
+        env=_BUFFERED,
+    )
+    assert done.returncode == 0
+    assert done.stdout == b"% held in stdout's buffer\n"
+    assert out.read_bytes() == (GOLDEN / f"{EXAMPLE.stem}.bibtex").read_bytes()
+    assert done.stderr.decode().endswith(f"wrote 25 papers to {out}\natexit ran\n")
+    # To stdout: every byte of it.
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(EXAMPLE)], capture_output=True, check=False, env=_BUFFERED
+    )
+    assert done.returncode == 0
+    golden = (GOLDEN / f"{EXAMPLE.stem}.bibtex").read_bytes()
+    assert done.stdout == b"% held in stdout's buffer\n" + golden
+
+
+def test_a_failed_command_exits_as_before(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(tmp_path / "missing.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("bibexport: ")
+    assert "Traceback" not in done.stderr
+    assert done.stderr.endswith("atexit ran\n")
 
 
 def test_python_dash_m_and_help() -> None:

@@ -1,5 +1,5 @@
 """``python -m bibexport``."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="bibexport")
+run()
