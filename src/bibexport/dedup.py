@@ -192,7 +192,9 @@ MatchParts = tuple[
     int | None,  # the year
     str,  # the title's fingerprint; "" when it has no words (nothing to match)
     tuple[int, ...],  # _thirds keys to look up: for sizes n - 1, n, n + 1 (of 4 words or more)
-    tuple[int, ...],  # _thirds keys to index the paper by: size n (a slice of those above)
+    # _thirds keys to index the paper by: size n, a slice of those above; () in those the
+    # main process makes of what parallel.py's workers send (Index.add_parts slices them off)
+    tuple[int, ...],
     str,  # the fingerprint of the title's part before its colon (_short), or ""
 ]
 
@@ -531,10 +533,14 @@ class Index:
     def add_parts(self, key: str, entry_type: str, origin: Origin, parts: MatchParts) -> None:
         """:meth:`add_paper` for a paper of this run by its key, type and origin (a paper
         worker processes did is never made whole in the main process)."""
-        title, families, year, fingerprint, _, own, short = parts
+        title, families, year, fingerprint, look, _, short = parts
         self._size += 1
         if not fingerprint:
             return
+        # The paper's own _thirds keys, sliced off those it looks up (match_parts_of: size n's
+        # keys follow n - 1's when there are three sizes, and come first when there are two):
+        # workers do not send them apart (parallel.PackedParts).
+        own = look[3:6] if len(look) == 9 else look[:3]
         record = _new_record(key, entry_type, title, families, year, _NO_IDS, origin, False)
         # self._put(record, fingerprint, own, short), inlined: once per paper of a run
         by_title = self._by_title

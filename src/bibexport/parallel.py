@@ -20,11 +20,13 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import struct
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from functools import partial
+from itertools import accumulate, chain, repeat
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -74,6 +76,31 @@ Columns = tuple[
     list[list[frozenset[str]]],  # per writer, per paper: the writer's notes (Rendered)
     "dict[int, list[Problem]]",  # warnings, by the paper's place in the columns
     "list[list[list[str]]] | None",  # raw: per writer, per paper, its text cut (see above)
+]
+# Column 3 as a worker sends it: MatchParts' fields as columns, the main process zipping them
+# into a tuple per paper (:func:`_unpacked`). The ``_thirds`` keys, 64-bit hash() values, go
+# as one array of int64 per part (each paper's own keys left out: Index.add_parts slices them
+# off those to look up), with how many each paper has (0, 6 or 9, one byte each): pickled one
+# by one, each cost ~250 instructions to unpickle here, most of a paper's unpickling.
+PackedParts = tuple[
+    "tuple[str, ...]",  # plain titles
+    "tuple[tuple[str, ...], ...]",  # families
+    "tuple[int | None, ...]",  # years
+    "tuple[str, ...]",  # fingerprints
+    bytes,  # every paper's _thirds keys to look up, in turn (int64, struct "q")
+    bytes,  # how many each paper has
+    "tuple[str, ...]",  # short-title fingerprints
+]
+Packed = tuple[  # Columns as a worker sends them
+    list[str],
+    "list[int | None]",
+    list[int],
+    PackedParts,
+    list[Prepared],
+    list[list[tuple[bytes, ...]]],
+    list[list[frozenset[str]]],
+    "dict[int, list[Problem]]",
+    "list[list[list[str]]] | None",
 ]
 # What the main process gets per part or batch: the papers' venue and listing, their
 # columns, and which of them to add (those the selection's filter keeps; None: all).
@@ -251,10 +278,11 @@ def _worker_died() -> WorkerError:
     )
 
 
-def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool], Columns]) -> Done:
+def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool], Packed]) -> Done:
     """One batch's papers, those the filter keeps."""
     venue, _, source, _ = work
-    selected, columns = results
+    selected, sent = results
+    columns = _columns(sent)
     if keep is None:
         return venue, source, columns, None
     rows: list[int] = []
@@ -267,13 +295,12 @@ def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool],
     return venue, source, columns, rows
 
 
-def _part_results(
-    venue: Venue, track: str, part: Part, head: ListingReader, columns: Columns
-) -> Done:
+def _part_results(venue: Venue, track: str, part: Part, head: ListingReader, sent: Packed) -> Done:
     """One part's papers, with the warnings the reader gave; the numbering is checked across
     parts here, as the reader of the whole file checks it from one paper to the next."""
     from .formats.listing import out_of_order
 
+    columns = _columns(sent)
     numbers = columns[1]
     head.count += len(numbers)
     if numbers:
@@ -360,7 +387,7 @@ class _Columns:
         self.prepared += map(_keys.prepare, papers)
         return kept
 
-    def done(self) -> Columns:
+    def done(self) -> Packed:
         try:
             encoded = [
                 _encoded(cuts, newline) for cuts, newline in zip(self.cuts, _newlines, strict=True)
@@ -371,8 +398,33 @@ class _Columns:
 
     def _fields(
         self,
-    ) -> tuple[list[str], list[int | None], list[int], list[MatchParts], list[Prepared]]:
-        return self.titles, self.numbers, self.lines, self.parts, self.prepared
+    ) -> tuple[list[str], list[int | None], list[int], PackedParts, list[Prepared]]:
+        return self.titles, self.numbers, self.lines, _packed(self.parts), self.prepared
+
+
+def _packed(parts: list[MatchParts]) -> PackedParts:
+    """:data:`PackedParts` of a part's papers, in C but for a call or two."""
+    if not parts:
+        return (), (), (), (), b"", b"", ()
+    titles, families, years, fingerprints, looks, _, shorts = zip(*parts, strict=True)
+    flat = list(chain.from_iterable(looks))
+    keys = struct.pack(f"{len(flat)}q", *flat)  # array("q", ...) takes twice as long
+    return titles, families, years, fingerprints, keys, bytes(map(len, looks)), shorts
+
+
+def _unpacked(packed: PackedParts) -> list[MatchParts]:
+    """What :func:`_packed` was given, but each paper's own ``_thirds`` keys: ``()`` (see
+    :data:`PackedParts`). Each step runs in C over the part's papers."""
+    titles, families, years, fingerprints, keys, sizes, shorts = packed
+    flat = struct.unpack(f"{len(keys) // 8}q", keys)
+    ends = list(accumulate(sizes))
+    looks = map(flat.__getitem__, map(slice, [0, *ends], ends))  # a tuple's slices: tuples
+    return list(zip(titles, families, years, fingerprints, looks, repeat(()), shorts))
+
+
+def _columns(sent: Packed) -> Columns:
+    """The columns a worker sent, as the main process uses them."""
+    return (*sent[:3], _unpacked(sent[3]), *sent[4:])
 
 
 def _encoded(cuts: list[list[str]], newline: str) -> list[tuple[bytes, ...]]:
@@ -382,7 +434,7 @@ def _encoded(cuts: list[list[str]], newline: str) -> list[tuple[bytes, ...]]:
     return [tuple([piece.replace("\n", newline).encode() for piece in pieces]) for pieces in cuts]
 
 
-def _work(work: Batch) -> tuple[list[bool], Columns]:
+def _work(work: Batch) -> tuple[list[bool], Packed]:
     """A batch of one listing's entries -> per entry, whether the selection keeps it, and the
     columns of those it keeps (see :func:`_results`)."""
     from .formats.listing import ListingEntry
@@ -401,7 +453,7 @@ def _work(work: Batch) -> tuple[list[bool], Columns]:
     return selected, columns.done()
 
 
-def _work_part(work: PartWork) -> Columns:
+def _work_part(work: PartWork) -> Packed:
     """A part of a listing file, read here -> its papers' columns (see :func:`_part_results`)."""
     from .formats.listing import ListingReader
 
