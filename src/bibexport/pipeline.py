@@ -313,13 +313,13 @@ class _Outputs:
         if raw is not None:
             return partial(self._place_raw, raw, notes, collect)
         sinks = [
-            (writer, writer.place, writer.key_text, notes[i], cuts[i], out, held.append, gaps)
+            (writer, writer.place, writer.key_text, notes[i], cuts[i], out, held, gaps)
             for i, (writer, out, held, gaps) in enumerate(self._sinks)
         ]
 
         def place(key: str, row: int, origin: Origin) -> None:
             plain = None  # the key encoded, for the writers that write it as it is (most)
-            for writer, framing, key_text, noted, cut, out, hold, gaps in sinks:
+            for writer, framing, key_text, noted, cut, out, held, gaps in sinks:
                 gap = framing(("", noted[row]), origin)
                 if writer.problems:
                     for problem in writer.problems:
@@ -335,8 +335,11 @@ class _Outputs:
                     encoded_key = out.encode(keyed)
                 else:
                     encoded_key = plain = plain or key.encode()
-                hold(encoded)
-                hold(encoded_key.join(cut[row]))
+                pieces = cut[row]
+                if len(pieces) == 2:  # the key once (BibTeX's): the pieces are joined at flush
+                    held += (encoded, pieces[0], encoded_key, pieces[1])
+                else:
+                    held += (encoded, encoded_key.join(pieces))
 
         return place
 
