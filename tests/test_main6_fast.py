@@ -8,6 +8,8 @@
   MatchParts back (parallel._unpacked), its own keys left to add_parts.
 - split_listing cuts a part off its block at an offset, not by copying the rest: the same
   parts as cutting and copying.
+- KeyAssigner.assign_prepared looks a base's count up only when the base is taken: the same
+  keys as before.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bibexport import dedup, parallel, records
 from bibexport.dedup import Index, MatchParts, match_parts_of
 from bibexport.formats import listing
 from bibexport.formats.listing import Part, newlines, split_listing
+from bibexport.keys import KeyAssigner, collision_suffix
 from bibexport.model import Origin
 from bibexport.records import Record, _new_record
 
@@ -219,3 +222,56 @@ def test_parts_are_cut_as_before(
         assert found is not None
         assert now == list(found[1])
     assert b"".join(p.data for p in now) == path.read_bytes()
+
+
+class _AssignerBefore(KeyAssigner):
+    """KeyAssigner.assign_prepared as it was: the base's count looked up before the check."""
+
+    def assign_prepared(self, prepared: str | tuple[str, list[str]]) -> str:
+        if isinstance(prepared, tuple):
+            return self._assign_acl(prepared[0], list(prepared[1]))
+        base = prepared
+        folded = base.casefold()
+        n = self._next.get(folded, 0)
+        if folded not in self._taken:
+            self._next[folded] = n
+            self._taken.add(folded)
+            return base
+        sep = "-" if self._collisions == "mlanthology" else ""
+        key = base
+        while key.casefold() in self._taken:
+            n += 1
+            key = base + sep + collision_suffix(n)
+        self._next[folded] = n
+        self._taken.add(key.casefold())
+        return key
+
+
+bases = st.sampled_from(["smith2020", "Smith2020", "smith2020a", "smith2020b", "li2021", "ß", "SS"])
+
+
+@given(
+    st.lists(bases | st.tuples(bases, st.lists(bases, max_size=2)), max_size=30),
+    st.lists(bases, max_size=4),
+    st.lists(bases, max_size=3),
+    st.sampled_from([None, "acl", "anthology", "scholar"]),
+)
+@settings(max_examples=300)
+def test_assign_prepared_gives_the_keys_it_gave(
+    prepared: list[str | tuple[str, list[str]]],
+    taken: list[str],
+    reserved: list[str],
+    preset: str | None,
+) -> None:
+    """Bases taken by the library, reserved, repeated in other cases, and keys that are
+    another base's collision suffix (smith2020a), under every collision rule."""
+    now, before = (
+        KeyAssigner(taken=taken, preset=preset),
+        _AssignerBefore(taken=taken, preset=preset),
+    )
+    for key in reserved:
+        now.reserve(key)
+        before.reserve(key)
+    assert [now.assign_prepared(p) for p in prepared] == [
+        before.assign_prepared(p) for p in prepared
+    ]

@@ -788,11 +788,12 @@ class KeyAssigner:
             return self._assign_acl(key, words)
         base = prepared
         folded = base.casefold()  # once, not four times: every paper of a run comes here
-        n = self._next.get(folded, 0)
-        if folded not in self._taken:  # most keys: the base is free
-            self._next[folded] = n
-            self._taken.add(folded)
+        taken = self._taken
+        if folded not in taken:  # most keys: the base is free, and so has no count yet
+            self._next[folded] = 0  # (a base is counted only once it is taken)
+            taken.add(folded)
             return base
+        n = self._next.get(folded, 0)
         sep = "-" if self._collisions == "mlanthology" else ""
         key = base
         while key.casefold() in self._taken:
