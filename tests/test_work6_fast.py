@@ -3,7 +3,12 @@
 ``listing._abstract_lines`` cuts the abstract _PAPER_AT_ONCE took out of the block without
 slicing and splitting all of it when it is one line: the property compares it with the split
 it replaces on generated abstracts (lines, blank lines, none, non-ASCII, stray line feeds
-before and after the span). Set ``BIBEXPORT_WORK6_EXAMPLES`` to run them at length.
+before and after the span).
+
+The BibTeX writer remembers each name part that is not one word of ASCII letters
+(``bibtex._odd_part``) and asks for each new author's name without the cache that hashed the
+person (``bibtex._bibtex_name``): the properties compare both, asked twice in either
+mode, with the uncached functions. Set ``BIBEXPORT_WORK6_EXAMPLES`` to run them at length.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bibexport.formats import bibtex
 from bibexport.formats.listing import _abstract_lines
+from bibexport.model import Person
+from tests.test_bibtex_fast import NAME_PART
 
 EXAMPLES = int(os.environ.get("BIBEXPORT_WORK6_EXAMPLES", "300"))
 
@@ -40,3 +48,32 @@ def test_abstract_lines_common_shapes() -> None:
     assert _abstract_lines(text, 2, 2) == []
     assert _abstract_lines("a\n\nb\n\n\n", 0, 7) == ["a", "", "b", "", ""]
     assert _abstract_lines("\n\n", 0, 2) == ["", ""]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(NAME_PART, min_size=1, max_size=4))
+def test_remembered_name_parts_are_the_parts(texts: list[str]) -> None:
+    for ascii_only in (True, False, True):
+        for text in texts:
+            assert bibtex._part(text, ascii_only) == bibtex._odd_part.__wrapped__(text, ascii_only)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    st.builds(
+        Person,
+        given=NAME_PART,
+        family=NAME_PART,
+        particle=st.sampled_from(["", "van der", "and"]),
+        suffix=st.sampled_from(["", "Jr", "and"]),
+        literal=st.sampled_from(["", "", "", "others", "OpenAI", "R&D, and Co"]),
+    ),
+    st.booleans(),
+)
+def test_authors_are_bibtex_names(person: Person, ascii_only: bool) -> None:
+    bibtex.bibtex_name.cache_clear()
+    for _ in range(2):
+        assert bibtex._author(person, ascii_only) == bibtex.bibtex_name(person, ascii_only)
+        assert bibtex._bibtex_name(person, not ascii_only) == bibtex.bibtex_name(
+            person, not ascii_only
+        )
