@@ -1,9 +1,9 @@
 """A worker's fast paths per paper give what the general paths give (issue 7, speed).
 
-``listing._abstract_lines`` cuts the abstract _PAPER_AT_ONCE took out of the block without
-slicing and splitting all of it when it is one line: the property compares it with the split
-it replaces on generated abstracts (lines, blank lines, none, non-ASCII, stray line feeds
-before and after the span).
+``listing._abstract`` reads the abstract of a paper read at once line by line, where
+_PAPER_AT_ONCE's last group took it (a regex over each of its characters) and a split cut it:
+the property compares both on generated text (lines starting or ending with a space or "#",
+blank lines, none, non-ASCII, carriage returns, a last line without its line feed).
 
 The BibTeX writer remembers each name part that is not one word of ASCII letters
 (``bibtex._odd_part``) and asks for each new author's name without the cache that hashed the
@@ -14,40 +14,45 @@ mode, with the uncached functions. Set ``BIBEXPORT_WORK6_EXAMPLES`` to run them 
 from __future__ import annotations
 
 import os
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bibexport.formats import bibtex
-from bibexport.formats.listing import _abstract_lines
+from bibexport.formats.listing import _abstract
 from bibexport.model import Person
 from tests.test_bibtex_fast import NAME_PART
 
 EXAMPLES = int(os.environ.get("BIBEXPORT_WORK6_EXAMPLES", "300"))
 
-_line = st.text(alphabet="ab #é—×\u2028\r", max_size=12)
-# What _PAPER_AT_ONCE's abstract group holds: lines, each ending in a line feed, or nothing.
-_abstract = st.lists(_line, max_size=5).map(lambda lines: "".join(x + "\n" for x in lines))
-_around = st.text(alphabet="a\n—", max_size=6)
+# The abstract as _PAPER_AT_ONCE took it, before the pattern stopped at its end.
+_ABSTRACT = re.compile(r"((?:[^# \n][^\n]*(?<! )\n|\n)*)")
+_text = st.text(alphabet="ab #é—×\u2028\r\n", max_size=40)
+_lines = st.lists(st.text(alphabet="ab #é—\r", max_size=8), max_size=6).map(
+    lambda lines: "".join(x + "\n" for x in lines)
+)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(_around, _abstract, _around)
-def test_abstract_lines_are_the_split(before: str, abstract: str, after: str) -> None:
+@given(st.text(alphabet="a\n—", max_size=6), st.one_of(_text, _lines), st.one_of(_text, _lines))
+def test_abstract_is_what_the_pattern_took(before: str, abstract: str, after: str) -> None:
     text = before + abstract + after
-    start, end = len(before), len(before) + len(abstract)
-    lines = text[start:end].split("\n")
-    lines.pop()
-    assert _abstract_lines(text, start, end) == lines
+    m = _ABSTRACT.match(text, len(before))
+    assert m is not None
+    lines = m[1].split("\n")
+    lines.pop()  # after the last line feed
+    assert _abstract(text, len(before)) == (lines, m.end())
 
 
-def test_abstract_lines_common_shapes() -> None:
-    text = "x\nAbstract — one line.\n\n#2"
-    assert _abstract_lines(text, 2, 24) == ["Abstract — one line.", ""]
-    assert _abstract_lines(text, 2, 23) == ["Abstract — one line."]
-    assert _abstract_lines(text, 2, 2) == []
-    assert _abstract_lines("a\n\nb\n\n\n", 0, 7) == ["a", "", "b", "", ""]
-    assert _abstract_lines("\n\n", 0, 2) == ["", ""]
+def test_abstract_common_shapes() -> None:
+    text = "x\nAbstract — one line.\n\n#2 Next"
+    assert _abstract(text, 2) == (["Abstract — one line.", ""], 24)
+    assert _abstract("a\n\nb\n\n\n", 0) == (["a", "", "b", "", ""], 7)
+    assert _abstract("a \nb\n", 0) == ([], 0)
+    assert _abstract("a\n b\n", 0) == (["a"], 2)
+    assert _abstract("a\nb", 0) == (["a"], 2)
+    assert _abstract("", 0) == ([], 0)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
