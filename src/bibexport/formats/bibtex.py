@@ -47,6 +47,12 @@ def _author(person: Person, ascii_only: bool) -> str:
     """:func:`bibtex_name`, written at once for the common name (a given name and a
     capitalised family name, one word of ASCII letters each), without its cache lookup, which
     hashes the person in Python."""
+    return _author_in(ascii_only, person)
+
+
+def _author_in(ascii_only: bool, person: Person) -> str:
+    """:func:`_author`, its mode first: the writer's ``partial(_author_in, ascii_only)`` calls
+    it with no keyword argument, which would cost partial a dict per call (each new author)."""
     given, family = person.given, person.family
     # BibTeX also reads a lower-case family word as "von", and "and" as the next name.
     if (
@@ -119,7 +125,7 @@ class Writer:
         self._keywords_row = ""
         # Each author as written, by the Person's identity (as RIS and CSL remember theirs):
         # cheaper than _author's checks or bibtex_name's cache, which hashes the person.
-        self._names = ByPerson(partial(_author, ascii_only=self.ascii_only))
+        self._names = ByPerson(partial(_author_in, self.ascii_only))
 
     def begin(self) -> str:
         return ""
