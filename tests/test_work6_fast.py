@@ -8,7 +8,12 @@ blank lines, none, non-ASCII, carriage returns, a last line without its line fee
 The BibTeX writer remembers each name part that is not one word of ASCII letters
 (``bibtex._odd_part``) and asks for each new author's name without the cache that hashed the
 person (``bibtex._bibtex_name``): the properties compare both, asked twice in either
-mode, with the uncached functions. Set ``BIBEXPORT_WORK6_EXAMPLES`` to run them at length.
+mode, with the uncached functions.
+
+``keys.scholar_title_word`` looks for the key's title word in a title that is not ASCII before
+folding it, in the words before its first character that is not: the property compares it
+with the first significant word of the folded title (accents, dashes, invisible characters,
+Greek, function words, digits, punctuation). Set ``BIBEXPORT_WORK6_EXAMPLES`` to run them at length.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bibexport import keys
 from bibexport.formats import bibtex
 from bibexport.formats.listing import _abstract
 from bibexport.model import Person
@@ -82,3 +88,21 @@ def test_authors_are_bibtex_names(person: Person, ascii_only: bool) -> None:
         assert bibtex._bibtex_name(person, not ascii_only) == bibtex.bibtex_name(
             person, not ascii_only
         )
+
+
+def _scholar_word_reference(title: str) -> str:
+    words = keys.title_words(title)
+    return next((w for w in words if w.lower() not in keys.SCHOLAR_SKIP), words[0] if words else "")
+
+
+_title_word = st.one_of(
+    st.sampled_from(["the", "A", "of", "On", "how", "Deep", "GAN", "x2", "is", "What"]),
+    st.text(alphabet="abAZ09éÖßα\u00ad\u200bœ—’-:", min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(_title_word, max_size=6), st.sampled_from([" ", "  ", "-", " — ", "\u00ad", ": "]))
+def test_scholar_title_word_before_folding(words: list[str], sep: str) -> None:
+    title = sep.join(words)
+    assert keys.scholar_title_word(title) == _scholar_word_reference(title)

@@ -109,6 +109,16 @@ def scholar_title_word(title: str) -> str:
     always the one, and the rest of the title need not be cut into words (every paper's key;
     tests/test_paper3_fast.py checks it against the list of them all).
     """
+    if not title.isascii() and not ("\\" in title or "{" in title or "}" in title or "$" in title):
+        # Folding changes no ASCII character and reads runs of the others alone, so a word
+        # the title holds before any of them, and followed by an ASCII character, is a word
+        # of the folded title too: the word looked for is most often found so, in the first
+        # words, without folding the title (unidecode and two regex passes over the text).
+        m = _ALNUM.search(title)
+        while m is not None and title[: m.end() + 1].isascii():
+            if m.group().lower() not in SCHOLAR_SKIP:
+                return m.group()
+            m = _ALNUM.search(title, m.end())
     text = _folded_title(title)
     m = _ALNUM.search(text)
     if m is None:
