@@ -261,7 +261,7 @@ def scholar_key(paper: Paper) -> str:
     family = ""
     for person in paper.authors:  # _authors(paper)[0], without the list of them all
         if person.literal != "others":
-            family = _last_name(person)
+            family = _fold_name(person.literal or person.family)  # _last_name(person), inline
             break
     return f"{family}{paper.year or ''}{scholar_title_word(paper.title)}".lower()
 
@@ -786,7 +786,9 @@ class KeyAssigner:
 
     def prepare(self, paper: Paper) -> str | tuple[str, list[str]]:
         """What :meth:`assign` needs of a paper (no state: a worker process can find it)."""
-        return acl_parts(paper) if self._collisions == "acl" else self.base(paper)
+        if self._collisions == "acl":
+            return acl_parts(paper)
+        return self._make(paper) or "paper"  # self.base(paper), inline: every paper's
 
     def assign(self, paper: Paper) -> str:
         return self.assign_prepared(self.prepare(paper))
