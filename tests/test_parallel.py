@@ -250,10 +250,10 @@ def test_an_error_in_a_worker_is_the_same_one_line_error(
     """An InputError raised in a worker reaches the user whole (file and line), and nothing is
     written. The workers are forked after the patch, so they run it."""
 
-    def broken(entry, venue, track):  # type: ignore[no-untyped-def]
+    def broken(entry, venue, track, *key):  # type: ignore[no-untyped-def]
         if entry.number == 17:
             raise InputError(f"paper #{entry.number} is bad", entry.origin.source, 42)
-        return real(entry, venue, track)
+        return real(entry, venue, track, *key)
 
     real = parallel.normalise
     monkeypatch.setattr(parallel, "normalise", broken)
@@ -487,7 +487,7 @@ def test_the_garbage_collector_is_back_after_a_run(
     assert seen and not any(seen)  # off while the results came in
     assert gc.isenabled()
 
-    def broken(entry, venue, track):  # type: ignore[no-untyped-def]
+    def broken(entry, venue, track, *key):  # type: ignore[no-untyped-def]
         raise InputError("bad", entry.origin.source, 1)
 
     monkeypatch.setattr(parallel, "normalise", broken)

@@ -109,6 +109,16 @@ def scholar_title_word(title: str) -> str:
     always the one, and the rest of the title need not be cut into words (every paper's key;
     tests/test_paper3_fast.py checks it against the list of them all).
     """
+    if not title.isascii() and not ("\\" in title or "{" in title or "}" in title or "$" in title):
+        # Folding changes no ASCII character and reads runs of the others alone, so a word
+        # the title holds before any of them, and followed by an ASCII character, is a word
+        # of the folded title too: the word looked for is most often found so, in the first
+        # words, without folding the title (unidecode and two regex passes over the text).
+        m = _ALNUM.search(title)
+        while m is not None and title[: m.end() + 1].isascii():
+            if m.group().lower() not in SCHOLAR_SKIP:
+                return m.group()
+            m = _ALNUM.search(title, m.end())
     text = _folded_title(title)
     m = _ALNUM.search(text)
     if m is None:
@@ -251,7 +261,7 @@ def scholar_key(paper: Paper) -> str:
     family = ""
     for person in paper.authors:  # _authors(paper)[0], without the list of them all
         if person.literal != "others":
-            family = _last_name(person)
+            family = _fold_name(person.literal or person.family)  # _last_name(person), inline
             break
     return f"{family}{paper.year or ''}{scholar_title_word(paper.title)}".lower()
 
@@ -776,7 +786,9 @@ class KeyAssigner:
 
     def prepare(self, paper: Paper) -> str | tuple[str, list[str]]:
         """What :meth:`assign` needs of a paper (no state: a worker process can find it)."""
-        return acl_parts(paper) if self._collisions == "acl" else self.base(paper)
+        if self._collisions == "acl":
+            return acl_parts(paper)
+        return self._make(paper) or "paper"  # self.base(paper), inline: every paper's
 
     def assign(self, paper: Paper) -> str:
         return self.assign_prepared(self.prepare(paper))

@@ -72,17 +72,19 @@ def normalise_authors(raw: list[str] | None) -> tuple[Person, ...]:
     return parse_names(raw)
 
 
-def normalise(entry: ListingEntry, venue: Venue, track: str) -> Paper:
-    """One listing entry -> a Paper. The track goes to keywords, never into the booktitle."""
+def normalise(entry: ListingEntry, venue: Venue, track: str, key: str = "") -> Paper:
+    """One listing entry -> a Paper. The track goes to keywords, never into the booktitle.
+    ``key``: the paper's, if known (a worker's placeholder: parallel._Columns.add)."""
+    raw = entry.authors
     return new_paper(  # Paper(...), cheaper: this runs for every paper
         entry.title if entry.tidy_title else collapse_space(entry.title),
-        normalise_authors(entry.authors),
+        parse_names(raw) if raw else (),  # normalise_authors(raw), inline: every paper's
         venue,
         entry.origin,  # frozen: shared, not copied
         entry.abstract,
         entry.number,
         track,
-        "",
+        key,
         _keywords(venue, track),
     )
 

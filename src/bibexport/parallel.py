@@ -34,7 +34,6 @@ from .dedup import MatchParts, paper_match_parts
 from .errors import BibexportError
 from .formats import KEY_PLACEHOLDER, Writer
 from .formats.listing import Part
-from .keys import with_key
 from .normalise import normalise
 
 if TYPE_CHECKING:
@@ -366,17 +365,19 @@ class _Columns:
         """The entries' papers, normalised, rendered and prepared, step by step; per entry,
         whether the selection keeps it (those it drops are left out of the columns)."""
         assert _keys is not None
-        papers = [normalise(entry, venue, track) for entry in entries]
+        # Made with the placeholder for their key, which the writers render: nothing else here
+        # reads a paper's key (matching and key making do not), and a copy with the key put in
+        # (keys.with_key) was one more Paper per paper.
+        papers = [normalise(entry, venue, track, KEY_PLACEHOLDER) for entry in entries]
         if _selection is None:
             kept = [True] * len(papers)
         else:
             kept = list(map(_selection.keeps_text, papers))
             entries = [entry for entry, keep in zip(entries, kept, strict=True) if keep]
             papers = [paper for paper, keep in zip(papers, kept, strict=True) if keep]
-        keyed = [with_key(paper, KEY_PLACEHOLDER) for paper in papers]
         for writer, cuts, notes in zip(_writers, self.cuts, self.notes, strict=True):
             render, cut = writer.render, writer.cut
-            for paper in keyed:
+            for paper in papers:
                 text, noted = render(paper)
                 cuts.append(cut(text))
                 notes.append(noted)

@@ -16,8 +16,7 @@ _NONE: frozenset[str] = frozenset()
 _VenueParts = tuple[str, str, frozenset[str]]
 
 
-@lru_cache(maxsize=1 << 16)
-def bibtex_name(person: Person, ascii_only: bool) -> str:
+def _bibtex_name(person: Person, ascii_only: bool) -> str:
     """``van der Maaten, Laurens``, ``Daum{\\'e}, III, Hal``, ``{OpenAI}``: what BibTeX reads."""
     if person.literal == "others":
         return "others"
@@ -37,10 +36,23 @@ def bibtex_name(person: Person, ascii_only: bool) -> str:
     return last
 
 
+# :func:`_bibtex_name`, remembered. The writer asks _author, which calls the function itself:
+# the writer remembers each person by identity (ByPerson), so that this cache, which hashes the
+# person (Python code over every field: ~3,000 instructions), would only find a person the
+# writer has met before as another object.
+bibtex_name = lru_cache(maxsize=1 << 16)(_bibtex_name)
+
+
 def _author(person: Person, ascii_only: bool) -> str:
     """:func:`bibtex_name`, written at once for the common name (a given name and a
     capitalised family name, one word of ASCII letters each), without its cache lookup, which
     hashes the person in Python."""
+    return _author_in(ascii_only, person)
+
+
+def _author_in(ascii_only: bool, person: Person) -> str:
+    """:func:`_author`, its mode first: the writer's ``partial(_author_in, ascii_only)`` calls
+    it with no keyword argument, which would cost partial a dict per call (each new author)."""
     given, family = person.given, person.family
     # BibTeX also reads a lower-case family word as "von", and "and" as the next name.
     if (
@@ -50,7 +62,7 @@ def _author(person: Person, ascii_only: bool) -> str:
         and family.lower() != "and"
     ):
         return f"{family}, {given}"
-    return bibtex_name(person, ascii_only)
+    return _bibtex_name(person, ascii_only)
 
 
 @lru_cache(maxsize=1024)
@@ -72,6 +84,14 @@ def _part(text: str, ascii_only: bool) -> str:
     """A name part: commas and the word "and" braced, since BibTeX splits names on them."""
     if text.isascii() and text.isalpha():  # most are one word of ASCII letters: as they are
         return "{" + text + "}" if text.lower() == "and" else text
+    return _odd_part(text, ascii_only)
+
+
+@lru_cache(maxsize=1 << 14)
+def _odd_part(text: str, ascii_only: bool) -> str:
+    """:func:`_part` of any other text (accented, hyphenated, initials), remembered: such
+    parts recur across authors (``Dupré``, ``Zhi-Qin``, ``J.``), and encoding one (a regex
+    and a Python call per accented letter) costs several times the lookup."""
     if _NAME_TEX(text) is None:
         # Nothing TeX reads specially ("Frédéric", "Ramón Araújo", "J.-P."): to_bibtex would
         # only encode the characters; with no comma, newline or "and" in them, that is all.
@@ -105,7 +125,7 @@ class Writer:
         self._keywords_row = ""
         # Each author as written, by the Person's identity (as RIS and CSL remember theirs):
         # cheaper than _author's checks or bibtex_name's cache, which hashes the person.
-        self._names = ByPerson(partial(_author, ascii_only=self.ascii_only))
+        self._names = ByPerson(partial(_author_in, self.ascii_only))
 
     def begin(self) -> str:
         return ""
