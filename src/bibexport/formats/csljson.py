@@ -321,13 +321,16 @@ def _name_json(person: Person) -> str:
             return ""
         literal = _NAME_HEADS["literal"] + _plain_string(plain_text(person.literal))
         return _NAME_OPEN + literal + _NAME_CLOSE  # even when empty, as csl_name keeps it
-    values = (
-        ("family", plain_text(person.family)),
-        ("given", plain_text(person.given)),
-        ("non-dropping-particle", plain_text(person.particle)),
-        ("suffix", plain_text(person.suffix)),
+    # An empty part is left out without asking plain_text (most particles and suffixes).
+    parts = (
+        (_FAMILY_HEAD, person.family),
+        (_GIVEN_HEAD, person.given),
+        (_PARTICLE_HEAD, person.particle),
+        (_SUFFIX_HEAD, person.suffix),
     )
-    members = [_NAME_HEADS[key] + _plain_string(value) for key, value in values if value]
+    members = [
+        head + _plain_string(value) for head, part in parts if part and (value := plain_text(part))
+    ]
     if not members:  # csl_name's {}: the author is left out
         return ""
     return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
@@ -335,6 +338,9 @@ def _name_json(person: Person) -> str:
 
 # Each name-object key, encoded once.
 _NAME_HEADS = {key: f"{_encode_string(key)}: " for key in ("literal", *dict(NAME_PARTS))}
+_FAMILY_HEAD, _GIVEN_HEAD, _PARTICLE_HEAD, _SUFFIX_HEAD = (
+    _NAME_HEADS[key] for key in ("family", "given", "non-dropping-particle", "suffix")
+)
 
 
 _NAME_JSON = ByPerson(_name_json)
