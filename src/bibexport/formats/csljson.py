@@ -312,8 +312,9 @@ def _name_json(person: Person) -> str:
     ``_pretty(csl_name(person), 3)``, whose values are all plain strings, without its type
     tests."""
     if is_plain_name(person):  # most authors: letters, which _plain_string writes as they are
+        # One f-string is one join; chained "+" made a string per step, a copy of the last.
         return (
-            _PLAIN_NAME_OPEN + person.family + _PLAIN_NAME_GIVEN + person.given + _PLAIN_NAME_CLOSE
+            f"{_PLAIN_NAME_OPEN}{person.family}{_PLAIN_NAME_GIVEN}{person.given}{_PLAIN_NAME_CLOSE}"
         )
     # csl_name, unrolled (names with accents, hyphens, initials: two in five).
     if person.literal:
@@ -328,12 +329,16 @@ def _name_json(person: Person) -> str:
         (_PARTICLE_HEAD, person.particle),
         (_SUFFIX_HEAD, person.suffix),
     )
-    members = [
-        head + _plain_string(value) for head, part in parts if part and (value := plain_text(part))
-    ]
+    members: list[str] = []
+    for head, part in parts:
+        if part and (value := plain_text(part)):
+            # _plain_string, inline, its quotes in the same join as the head.
+            if '"' in value or "\\" in value or "\n" in value:
+                value = _encode_string(value)[1:-1]
+            members.append(f'{head}"{value}"')
     if not members:  # csl_name's {}: the author is left out
         return ""
-    return _NAME_OPEN + _NAME_SEPARATOR.join(members) + _NAME_CLOSE
+    return f"{_NAME_OPEN}{_NAME_SEPARATOR.join(members)}{_NAME_CLOSE}"
 
 
 # Each name-object key, encoded once.
