@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bibexport.formats.csljson import _name_json, _pretty, csl_name
 from bibexport.formats.ris import _author_line, _line, ris_name
 from bibexport.model import Person
-from bibexport.text import one_line
+from bibexport.text import one_line, plain_text
 
 from .test_plain_text import TEXISH
 
@@ -45,3 +45,8 @@ def test_author_lines_are_what_the_general_path_writes(person: Person) -> None:
     assert _author_line(person) == _line("AU", one_line(ris_name(person)))
     general = csl_name(person)
     assert _name_json(person) == (_pretty(general, 3) if general else "")
+
+
+def test_an_empty_part_is_its_own_plain_text() -> None:
+    """ris_name and _name_json skip plain_text for an empty part (most suffixes, particles)."""
+    assert plain_text("") == ""

@@ -54,7 +54,7 @@ def ris_name(person: Person) -> str:
     family, given = plain_text(person.full_family), plain_text(person.given)
     if not family:  # a given name alone is the name's only field
         family, given = given, ""
-    suffix = plain_text(person.suffix)
+    suffix = person.suffix and plain_text(person.suffix)  # most have none: no cache lookup
     if suffix:
         return f"{family}, {given}, {suffix}"
     return f"{family}, {given}" if given else family
