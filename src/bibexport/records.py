@@ -31,7 +31,6 @@ class Record:
     preprint: bool = False  # an arXiv (or CoRR, bioRxiv...) preprint, not a venue version
 
 
-_SET = [Record.__dict__[f].__set__ for f in Record.__dataclass_fields__]
 # A plain class of Record's layout (model._twin): its slots are set by plain assignment, and
 # the object then becomes a Record. None if Record has other fields than these.
 _RECORD_FIELDS = ("key", "entry_type", "title", "families", "year", "ids", "origin", "preprint")
@@ -49,16 +48,11 @@ def _new_record(
     preprint: bool,
 ) -> Record:
     """Record(...) at a fraction of the cost: a frozen dataclass's __init__ sets each field the
-    slow way, and so does each slot's ``__set__`` (~1,000 instructions a field, as model._twin
-    says). By the twin, a Record costs ~4,500 instructions less: once per paper of a run (the
-    index keeps every paper, Index.add_parts) and per entry of a library read."""
-    if _RecordTwin is None:  # Record has other fields than these: the slow way
-        record = object.__new__(Record)
-        for set_field, value in zip(
-            _SET, (key, entry_type, title, families, year, ids, origin, preprint), strict=True
-        ):
-            set_field(record, value)
-        return record
+    slow way, each slot's ``__set__`` (~1,000 instructions a field, as model._twin says). By
+    the twin, a Record costs ~4,500 instructions less: once per paper of a run (the index keeps
+    every paper, Index.add_parts) and per entry of a library read."""
+    if _RecordTwin is None:  # Record has other fields than these: the safe way
+        return Record(key, entry_type, title, families, year, ids, origin, preprint)
     twin: Any = _RecordTwin()
     twin.key = key
     twin.entry_type = entry_type

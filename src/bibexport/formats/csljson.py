@@ -332,10 +332,7 @@ def _name_json(person: Person) -> str:
     members: list[str] = []
     for head, part in parts:
         if part and (value := plain_text(part)):
-            # _plain_string, inline, its quotes in the same join as the head.
-            if '"' in value or "\\" in value or "\n" in value:
-                value = _encode_string(value)[1:-1]
-            members.append(f'{head}"{value}"')
+            members.append(head + _plain_string(value))
     if not members:  # csl_name's {}: the author is left out
         return ""
     return f"{_NAME_OPEN}{_NAME_SEPARATOR.join(members)}{_NAME_CLOSE}"
