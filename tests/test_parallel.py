@@ -115,17 +115,27 @@ def same_both_ways(
 
 
 def test_workers_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The tests below compare something: the workers really ran."""
+    """The tests below compare something: the workers really ran, in other processes."""
     started: list[int] = []
     real = parallel.Workers.__init__
+    real_add = parallel._Columns.add
+    marks = tmp_path / "marks"
+    marks.mkdir()
 
     def spy(self: parallel.Workers, *args: object, **kwargs: object) -> None:
         real(self, *args, **kwargs)  # type: ignore[arg-type]
-        started.append(self.pool._max_workers)  # type: ignore[attr-defined]
+        started.append(len(self.pool.workers))
+
+    def add(self: parallel._Columns, *args: Any) -> list[bool]:  # in a worker: forked after
+        (marks / str(os.getpid())).touch()
+        return real_add(self, *args)
 
     monkeypatch.setattr(parallel.Workers, "__init__", spy)
+    monkeypatch.setattr(parallel._Columns, "add", add)
     run(monkeypatch, True, [EXAMPLE], [(tmp_path / "a.bib", "bibtex")])
     assert started == [2]
+    ran = {int(mark.name) for mark in marks.iterdir()}
+    assert ran and os.getpid() not in ran
 
 
 LISTING_FILES = [EXAMPLE, HOSTILE, *sorted(p for p in LISTINGS.glob("*.txt"))]
@@ -451,19 +461,19 @@ def _die(work: object) -> None:
 def test_a_worker_that_died_before_more_work_is_sent_is_one_line(tmp_path: Path) -> None:
     """The pool breaks when a worker dies; what is sent to it after that fails at once, and
     must be the same one-line error as a batch lost with the worker, not a traceback."""
-    from concurrent.futures import wait
-
     from bibexport.keys import KeyAssigner
 
     workers = parallel.Workers(2, [], None, KeyAssigner(None))
     lost = pytest.raises(parallel.WorkerError, match="worker process ended unexpectedly")
-    with lost, workers:
-        wait([workers._submit(_die, None)])
+    with workers:
+        with lost:
+            workers.pool.result(workers.pool.submit(_die, None))
         deadline = time.monotonic() + 20
-        while not workers.pool._broken:  # type: ignore[attr-defined]
+        while not workers.pool.broken:
             assert time.monotonic() < deadline
             time.sleep(0.01)
-        workers._submit(_die, None)
+        with lost:
+            workers.pool.submit(_die, None)
 
 
 def test_the_garbage_collector_is_back_after_a_run(

@@ -18,23 +18,20 @@ never held in memory whole.
 from __future__ import annotations
 
 import gc
-import os
 import signal
 import struct
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from functools import partial
 from itertools import accumulate, chain, repeat
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
 from .dedup import MatchParts, paper_match_parts
-from .errors import BibexportError
 from .formats import KEY_PLACEHOLDER, Writer
 from .formats.listing import Part
 from .normalise import normalise
+from .pool import WorkerError as WorkerError  # where the pipeline and its tests look
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -127,8 +124,9 @@ _keys: KeyAssigner | None = None
 
 
 class Workers:
-    """Forked worker processes, ended on leaving the ``with`` block: they finish after a run
-    that went well, and are killed after one that did not (an error, Ctrl-C, SIGTERM)."""
+    """Forked worker processes (:class:`~bibexport.pool.Pool`), ended on leaving the ``with``
+    block: they finish after a run that went well, and are killed after one that did not (an
+    error, Ctrl-C, SIGTERM)."""
 
     def __init__(
         self,
@@ -139,34 +137,19 @@ class Workers:
         newlines: Sequence[str] | None = None,
     ) -> None:
         """``newlines``: each writer's output's newline (AtomicOutput's); none given, ``\\n``."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from .pool import Pool
 
         global _writers, _newlines, _selection, _keys
         newlines = ["\n"] * len(writers) if newlines is None else newlines
         _writers, _newlines, _selection, _keys = writers, newlines, selection, keys
-        # concurrent.futures rather than multiprocessing.Pool: a worker that dies (the OOM
-        # killer) breaks the pool, and every batch waiting on it raises, where Pool would wait
-        # for it for ever (and hang in terminate(), the dead worker holding its queue's lock).
-        self.pool = ProcessPoolExecutor(
-            jobs,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_start,
-            initargs=(os.getpid(),),
-        )
         self.limit = max(AHEAD, 3 * jobs)
-        self.forked = False
         # Forked now rather than at the first part: what this process does until then (the
         # listing's head, its venue, the first part's bytes) the workers never need, and
-        # they start up (_start) meanwhile. Everything alive now is frozen out of the cyclic
+        # they start up meanwhile. Everything alive now is frozen out of the cyclic
         # collector's reach first: the workers' collections (and this process's) would walk
         # the modules' objects again and again, and touching them copies their pages.
         gc.freeze()
-        try:
-            self._submit(_ready, None)
-        except BaseException:
-            self.__exit__(*sys.exc_info())
-            raise
+        self.pool = Pool(jobs, _start)
 
     def __enter__(self) -> Workers:
         return self
@@ -180,35 +163,23 @@ class Workers:
         global _writers, _newlines, _selection, _keys
         _writers, _newlines, _selection, _keys = (), (), None, None  # the workers have copies
         if kind is None:
-            self.pool.shutdown()
-            return
-        processes = list((self.pool._processes or {}).values())
-        queue = getattr(self.pool, "_result_queue", None)  # shutdown() forgets it
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()  # SIGTERM: a worker's own handler, the default, ends it
-        for process in processes:
-            process.join()
-        # A worker ended while it wrote its results leaves half a message in the results pipe;
-        # the pool's own thread then waits for the rest, and Python's exit waits for that
-        # thread, for ever: this process holds the pipe's last open writing end. Closed, the
-        # read ends, and so does the thread.
-        writer = getattr(queue, "_writer", None)
-        if writer is not None:
-            writer.close()
+            self.pool.close()
+        else:
+            self.pool.kill()
 
     def papers(self, items: Iterator[Item]) -> Iterator[Done]:
         """The papers of ``items`` that their filter keeps, in order, a part (or batch) at a
         time."""
-        pending: deque[tuple[Future[Any], Callable[[Any], Done]]] = deque()
+        pending: deque[tuple[int, Callable[[Any], Done]]] = deque()
         batch: list[Sent] = []
         current: tuple[Venue, str, str, ListingFilter | None] | None = None
+        submit, result = self.pool.submit, self.pool.result
 
         def send() -> None:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
             keep = current[3]
-            pending.append((self._submit(_work, work), partial(_results, work, keep)))
+            pending.append((submit(_work, work), partial(_results, work, keep)))
             batch.clear()
 
         for item, venue, track, keep in items:
@@ -217,8 +188,8 @@ class Workers:
                     send()
                 current = None
                 head = cast("ListingReader", keep)
-                future = self._submit(_work_part, (venue, track, item))
-                pending.append((future, partial(_part_results, venue, track, item, head)))
+                ticket = submit(_work_part, (venue, track, item))
+                pending.append((ticket, partial(_part_results, venue, track, item, head)))
             else:
                 wanted = cast("ListingFilter | None", keep)
                 if current is None or current[0] is not venue or current[3] is not wanted:
@@ -232,49 +203,13 @@ class Workers:
                     continue
                 send()
             while len(pending) > self.limit:
-                future, results = pending.popleft()
-                yield results(_outcome(future))
+                ticket, results = pending.popleft()
+                yield results(result(ticket))
         if batch:
             send()
         while pending:
-            future, results = pending.popleft()
-            yield results(_outcome(future))
-
-    def _submit(self, function: Callable[[Any], Any], work: object) -> Future[Any]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            if self.forked:
-                return self.pool.submit(function, work)
-            # The first submit forks the workers. Until a worker has set its own signal
-            # handling (_start), Ctrl-C or SIGTERM would run the CLI's handler in it and print
-            # a traceback: held back until then (in this process, until the forks are done).
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-            try:
-                future = self.pool.submit(function, work)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        except BrokenProcessPool:  # a worker died since the last batch was sent
-            raise _worker_died() from None
-        self.forked = True
-        return future
-
-
-def _outcome(future: Future[Any]) -> Any:
-    """A batch's results, once its worker is done; a worker's error is raised here."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        raise _worker_died() from None
-
-
-def _worker_died() -> WorkerError:
-    return WorkerError(
-        "a worker process ended unexpectedly (killed, or out of memory?); nothing was "
-        "written. BIBEXPORT_JOBS=1 converts without workers"
-    )
+            ticket, results = pending.popleft()
+            yield results(result(ticket))
 
 
 def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool], Packed]) -> Done:
@@ -313,32 +248,14 @@ def _part_results(venue: Venue, track: str, part: Part, head: ListingReader, sen
     return venue, head.source, columns, None
 
 
-def _ready(_: None) -> None:
-    """The first work a pool gets (Workers.__init__): it forks the workers, and does nothing."""
-
-
-class WorkerError(BibexportError):
-    """A worker process died (killed, out of memory) with a batch of papers unfinished."""
-
-
-def _start(parent: int) -> None:
+def _start() -> None:
     """In each worker as it starts. Ctrl-C goes to every process of the terminal's group: the
     main process alone handles it (it ends the workers and removes its temp files), so workers
     ignore it; and SIGTERM, which ends them, ends them without the traceback that the CLI's
-    handler (KeyboardInterrupt) would print. A worker whose main process died (SIGKILL) goes
-    too, rather than wait on its queue for ever."""
+    handler (KeyboardInterrupt) would print. (Blocked while forking: see pool.Pool.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while forking: see send()
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux's own "die with the parent"
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # died before prctl took effect
-        os._exit(1)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
 
 class _Columns:
