@@ -166,3 +166,24 @@ def test_killed_between_temp_write_and_rename(tmp_path: Path, sig: signal.Signal
     assert out.read_text() == ORIGINAL
     if sig != signal.SIGKILL:  # a clean interrupt also removes its temp file
         assert leftovers(tmp_path) == []
+
+
+def test_the_temp_file_is_new_and_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made beside the target, readable by its owner alone until the commit gives it the
+    target's permissions; a file already there under the name drawn is never opened, and
+    a folder where no name can be had is a one-line error."""
+    out = tmp_path / "refs.bib"
+    taken = tmp_path / f".refs.bib.{'00' * 6}.tmp"
+    taken.write_text("someone else's")
+    draws = iter([bytes(6), bytes(6), b"\x01" * 6])
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    output = AtomicOutput(str(out))
+    temp = tmp_path / f".refs.bib.{'01' * 6}.tmp"
+    assert temp.exists() and temp.stat().st_mode & 0o777 == 0o600
+    output.write("hello\n")
+    output.commit()
+    assert out.read_text() == "hello\n" and not temp.exists()
+    assert taken.read_text() == "someone else's"
+    monkeypatch.setattr(os, "urandom", lambda n: bytes(n))
+    with pytest.raises(OutputError, match=r"refs\.bib: cannot write in .*: no free temp file name"):
+        AtomicOutput(str(out))
