@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bibexport.errors import OutputError
 from bibexport.output import AtomicOutput
@@ -187,3 +189,37 @@ def test_the_temp_file_is_new_and_private(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(os, "urandom", lambda n: bytes(n))
     with pytest.raises(OutputError, match=r"refs\.bib: cannot write in .*: no free temp file name"):
         AtomicOutput(str(out))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(), newline=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_encode_writes_what_a_text_stream_writes(text: str, newline: str) -> None:
+    """Line feeds are translated in the bytes, after encoding (here and in the workers,
+    parallel._encoded): the bytes a text stream with that newline writes, or its error."""
+    import io
+
+    from bibexport.parallel import _encoded
+
+    stream = io.BytesIO()
+    wrapper = io.TextIOWrapper(stream, encoding="utf-8", newline=newline)
+    try:
+        wrapper.write(text)
+        wrapper.flush()
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            AtomicOutput.encode(_Stub(newline), text)  # type: ignore[arg-type]
+        with pytest.raises(UnicodeEncodeError):
+            _encoded([[text]], newline)
+        return
+    assert AtomicOutput.encode(_Stub(newline), text) == stream.getvalue()  # type: ignore[arg-type]
+    assert _encoded([[text, text[:3]]], newline) == [
+        (stream.getvalue(), text[:3].replace("\n", newline).encode())
+    ]
+
+
+class _Stub:
+    """What AtomicOutput.encode reads of its output."""
+
+    def __init__(self, newline: str) -> None:
+        self._newline = newline
+        self._translate = newline != "\n"

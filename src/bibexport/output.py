@@ -68,8 +68,8 @@ class AtomicOutput:
     def encode(self, text: str) -> bytes:
         """``text`` as :meth:`write` writes it: what ``io.TextIOWrapper(encoding="utf-8",
         newline=newline)`` writes (line feeds translated, then encoded, strictly)."""
-        if self._translate:
-            text = text.replace("\n", self._newline)
+        if self._translate:  # in the bytes: the same bytes, cheaper (see parallel._encoded)
+            return text.encode("utf-8").replace(b"\n", self._newline.encode())
         return text.encode("utf-8")
 
     def write_bytes(self, data: bytes) -> None:

@@ -349,7 +349,11 @@ def _encoded(cuts: list[list[str]], newline: str) -> list[tuple[bytes, ...]]:
     """Each paper's cut text as AtomicOutput.encode gives it for an output with ``newline``."""
     if newline == "\n":
         return [tuple([piece.encode() for piece in pieces]) for pieces in cuts]
-    return [tuple([piece.replace("\n", newline).encode() for piece in pieces]) for pieces in cuts]
+    # Replaced in the bytes, not the text: the same bytes (a line feed is one byte in UTF-8,
+    # and no other character's bytes hold it), at a third of the cost for text that is not
+    # ASCII (the replace scans one byte a character, not two or four).
+    nl = newline.encode()
+    return [tuple([piece.encode().replace(b"\n", nl) for piece in pieces]) for pieces in cuts]
 
 
 def _work(work: Batch) -> tuple[list[bool], Packed]:
