@@ -136,6 +136,9 @@ def test_workers_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert started == [2]
     ran = {int(mark.name) for mark in marks.iterdir()}
     assert ran and os.getpid() not in ran
+    for pid in ran:  # and gone once the run is over, waited for (no zombie left)
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 LISTING_FILES = [EXAMPLE, HOSTILE, *sorted(p for p in LISTINGS.glob("*.txt"))]

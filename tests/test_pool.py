@@ -129,6 +129,26 @@ def test_close_and_kill_leave_no_worker() -> None:
         assert all(_gone(pid) for pid in pids)
 
 
+def test_close_without_waiting_leaves_the_exits_to_reap() -> None:
+    """The workers leave at once (the end of their pipes); reap() waits for them."""
+    pool = Pool(2, _nothing)
+    pids = [w.pid for w in pool.workers]
+    pool.result(pool.submit(_echo, 1))
+    pool.close(wait=False)
+    deadline = time.monotonic() + 20
+    while not all(_exited(pid) for pid in pids):
+        assert time.monotonic() < deadline, "a worker did not leave"
+        time.sleep(0.01)
+    pool.reap()
+    assert all(_gone(pid) for pid in pids)
+
+
+def _exited(pid: int) -> bool:
+    """Ended, and not yet waited for (a zombie)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rpartition(")")[2].split()[0] == "Z"
+
+
 def test_a_worker_killed_mid_task_breaks_the_pool() -> None:
     pool = Pool(2, _nothing)
     try:

@@ -595,6 +595,7 @@ def _run(
             place(key, row, origin)
         outputs.flush()
 
+    workers: Workers | None = None
     try:
         outputs.open()
         workers = _workers(
@@ -620,10 +621,16 @@ def _run(
         outputs.close(collect)
     except BaseException:
         outputs.abort()
+        if workers is not None:
+            workers.reap()
         raise
     if summary.papers and not options.dry_run:  # about new entries written: none, no word
         summary.notes.extend(group_notes)
-    _commit(outputs, options, summary)
+    try:
+        _commit(outputs, options, summary)
+    finally:
+        if workers is not None:  # their exits waited for only now: the commit need not wait
+            workers.reap()
 
 
 # Worker processes pay when there is this much listing to read: below it (a few thousand

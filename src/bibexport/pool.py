@@ -87,6 +87,7 @@ class Pool:
 
     def __init__(self, jobs: int, start: Callable[[], None]) -> None:
         self.workers: list[_Worker] = []
+        self._exiting: list[int] = []  # workers closed, not yet waited for
         self.broken = False
         self._queue: deque[tuple[int, bytes]] = deque()  # tasks no worker has room for yet
         self._done: dict[int, bytearray] = {}
@@ -138,15 +139,23 @@ class Pool:
         _, error, where = reply
         raise error from RemoteTraceback(where)
 
-    def close(self) -> None:
-        """After the last result: each worker reads the end of its pipe, and leaves."""
-        self._end(None)
+    def close(self, wait: bool = True) -> None:
+        """After the last result: each worker reads the end of its pipe, and leaves. Without
+        ``wait``, :meth:`reap` waits for them later."""
+        self._end(None, wait)
+
+    def reap(self) -> None:
+        """Wait for the workers that :meth:`close` left to exit."""
+        for pid in self._exiting:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self._exiting = []
 
     def kill(self) -> None:
         """Now, whatever the workers are doing (SIGTERM: their own handler, the default)."""
         self._end(signal.SIGTERM)
 
-    def _end(self, how: signal.Signals | None) -> None:
+    def _end(self, how: signal.Signals | None, wait: bool = True) -> None:
         thread = getattr(self, "_thread", None)
         if thread is not None:
             with self._cond:
@@ -164,10 +173,10 @@ class Pool:
             if how is not None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(worker.pid, how)
-        for worker in self.workers:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(worker.pid, 0)
+        self._exiting += [worker.pid for worker in self.workers]
         self.workers = []
+        if wait:
+            self.reap()
 
     def _wake(self) -> None:
         with contextlib.suppress(BlockingIOError):  # full of wake-ups already
