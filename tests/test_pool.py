@@ -104,6 +104,27 @@ def test_a_result_that_does_not_pickle_is_an_error_not_a_hang() -> None:
         pool.close()
 
 
+def _explode() -> None:
+    raise ValueError("cannot be made here")
+
+
+class _Bomb:
+    """Pickles, but cannot be unpickled (in the worker)."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _explode, ()
+
+
+def test_a_task_the_worker_cannot_unpickle_is_its_error() -> None:
+    pool = Pool(1, _nothing)
+    try:
+        with pytest.raises(ValueError, match="cannot be made here"):
+            pool.result(pool.submit(_echo, _Bomb()))
+        assert pool.result(pool.submit(_echo, 2)) == 2
+    finally:
+        pool.close()
+
+
 def test_the_workers_go_on_while_this_process_takes_no_result(tmp_path: Path) -> None:
     """Each worker holds DEPTH tasks: the others are handed out, as the first are done, by
     the pool's own thread, while this one is busy elsewhere and asks for nothing."""

@@ -89,6 +89,7 @@ class Pool:
         self.workers: list[_Worker] = []
         self._exiting: list[int] = []  # workers closed, not yet waited for
         self.broken = False
+        self._failure: BaseException | None = None  # what broke the pool
         self._queue: deque[tuple[int, bytes]] = deque()  # tasks no worker has room for yet
         self._done: dict[int, bytearray] = {}
         self._tickets = 0
@@ -117,7 +118,7 @@ class Pool:
         data = pickle.dumps((function, argument), pickle.HIGHEST_PROTOCOL)
         with self._cond:
             if self.broken:
-                raise worker_died()
+                raise worker_died() from self._failure
             ticket = self._tickets
             self._tickets += 1
             self._queue.append((ticket, data))
@@ -130,7 +131,7 @@ class Pool:
         with self._cond:
             while ticket not in self._done:
                 if self.broken:
-                    raise worker_died()
+                    raise worker_died() from self._failure
                 self._cond.wait()
             data = self._done.pop(ticket)
         reply = pickle.loads(data)
@@ -205,9 +206,10 @@ class Pool:
                         self._read(by_fd[fd])
                     else:
                         self._write(by_fd[fd])
-        except BaseException:  # a worker gone (end of its pipe), or worse: never hang on it
+        except BaseException as error:  # a worker gone (the end of its pipe), or a bug here
             with self._cond:
                 self.broken = True
+                self._failure = error
                 self._cond.notify_all()
 
     def _hand_out(self) -> list[_Worker]:
@@ -322,8 +324,8 @@ def _serve(tasks: int, results: int) -> int:
         data = _read_exact(tasks, _HEADER.unpack(head)[0])
         if data is None:
             return 1
-        function, argument = pickle.loads(data)
         try:
+            function, argument = pickle.loads(data)
             reply: tuple[Any, ...] = (True, function(argument))
         except BaseException as error:
             reply = (False, error, _where(error))
