@@ -303,11 +303,12 @@ def test_with_key_is_rendering_with_the_key(example_papers: list, fmt: str, key:
 
 
 def test_small_runs_start_no_workers(tmp_path: Path) -> None:
-    """Below the threshold, by default, one process: multiprocessing is not even imported."""
+    """Below the threshold, by default, one process: the pool is not even imported."""
     script = (
         "import sys\n"
         "from bibexport.pipeline import convert, Target\n"
         f"convert([{str(EXAMPLE)!r}], [Target.for_path({str(tmp_path / 'o.bib')!r})])\n"
+        "assert 'bibexport.pool' not in sys.modules, 'imported'\n"
         "assert 'multiprocessing' not in sys.modules, 'imported'\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BIBEXPORT_")}
