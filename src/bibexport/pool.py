@@ -122,7 +122,11 @@ class Pool:
             ticket = self._tickets
             self._tickets += 1
             self._queue.append((ticket, data))
-        self._wake()
+            # The thread hands queued tasks out as results come in: woken only when a worker
+            # has room now (a wake-up is a system call, and hands the thread the GIL).
+            room = any(len(worker.tickets) < DEPTH for worker in self.workers)
+        if room:
+            self._wake()
         return ticket
 
     def result(self, ticket: int) -> Any:
