@@ -2,7 +2,7 @@
 
 ``concurrent.futures.ProcessPoolExecutor`` did this job before, and cost more than its work:
 importing it and ``multiprocessing`` (with logging, socket, tempfile and subprocess) was
-25-30 ms of every big run's start-up, before the workers could start, and it moved each task
+15-30 ms of every big run's start-up, before the workers could start, and it moved each task
 and result through two threads of this process, a queue of locks and semaphores, and one
 more pickling of each message. Here a task is pickled once, written to its worker's pipe, and
 its result read back into one buffer and unpickled when it is wanted. The workers need not
