@@ -205,9 +205,10 @@ def test_encode_writes_what_a_text_stream_writes(text: str, newline: str) -> Non
     try:
         wrapper.write(text)
         wrapper.flush()
-    except UnicodeEncodeError:
-        with pytest.raises(UnicodeEncodeError):
+    except UnicodeEncodeError as error:
+        with pytest.raises(UnicodeEncodeError) as ours:
             AtomicOutput.encode(_Stub(newline), text)  # type: ignore[arg-type]
+        assert ours.value.args[2:4] == error.args[2:4]  # the same character, where it is
         with pytest.raises(UnicodeEncodeError):
             _encoded([[text]], newline)
         return

@@ -69,7 +69,10 @@ class AtomicOutput:
         """``text`` as :meth:`write` writes it: what ``io.TextIOWrapper(encoding="utf-8",
         newline=newline)`` writes (line feeds translated, then encoded, strictly)."""
         if self._translate:  # in the bytes: the same bytes, cheaper (see parallel._encoded)
-            return text.encode("utf-8").replace(b"\n", self._newline.encode())
+            try:
+                return text.encode("utf-8").replace(b"\n", self._newline.encode())
+            except UnicodeEncodeError:  # raised again, where a text stream finds it
+                return text.replace("\n", self._newline).encode("utf-8")
         return text.encode("utf-8")
 
     def write_bytes(self, data: bytes) -> None:
