@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from bibexport.formats import WriteOptions
 from bibexport.formats.bibtex import Writer
-from bibexport.model import Person
+from bibexport.model import Origin, Paper, Person, Venue
+from bibexport.text import untexable
 from tests.test_bibtex_fast import NAME_PART, _name_reference
 
 EXAMPLES = int(os.environ.get("BIBEXPORT_BIB8_EXAMPLES", "300"))
@@ -71,3 +72,33 @@ def test_common_authors() -> None:
         "{de Witt}, Zhi-Qin",
         "{van}, Wei",
     ]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Wei", "中文", "Nguyễn", "ơ", "Ann"]), min_size=2, max_size=8),
+    st.sampled_from(["", "Titles – 中", "ứ $ư$", "Plain"]),
+    st.sampled_from(["", "An abstract — ơ", "中" * 200, "x $\\alpha$ ∀"]),
+    st.sampled_from([(), ("中",), ("Oral",)]),
+    st.sampled_from(["", "Revue – 中"]),
+)
+def test_characters_without_tex_form_are_those_of_the_whole_entry(
+    names: list[str], title: str, abstract: str, keywords: tuple[str, ...], container: str
+) -> None:
+    """The notes of render (each value that is not ASCII searched on its own) are what the
+    whole entry, searched at once, holds with no TeX form."""
+    pairs = zip(names[::2], names[1::2], strict=False)
+    authors = tuple(Person(given=g, family=f) for g, f in pairs)
+    venue = Venue("ICLR", 2023, container_title=container)
+    paper = Paper(
+        title=title,
+        authors=authors,
+        venue=venue,
+        origin=Origin("x.txt", 1),
+        abstract=abstract,
+        key="k",
+        keywords=keywords,
+    )
+    for unicode in (False, True):
+        text, notes = Writer(WriteOptions(unicode=unicode)).render(paper)
+        assert notes == (frozenset() if unicode else frozenset(untexable(text)))
