@@ -4,8 +4,12 @@ Each new author's name is written from its given and family name, each remembere
 (``bibtex._author_function``), where it was tested and written per person: the property writes
 persons whose parts recur (as other persons, and as the same person met again) with a writer,
 in either mode, and compares each with the reference name of tests.test_bibtex_fast (the old
-``bibtex_name``, through the reference name parts). Set ``BIBEXPORT_BIB8_EXAMPLES`` to run
-them at length.
+``bibtex_name``, through the reference name parts).
+
+``Writer.render`` searches each value that is not ASCII on its own for characters with no TeX
+form, where it searched the four values joined: the property compares its notes with what the
+whole entry holds (CJK and Vietnamese letters in names, titles, abstracts, keywords and the
+venue, in either mode). Set ``BIBEXPORT_BIB8_EXAMPLES`` to run them at length.
 """
 
 from __future__ import annotations
