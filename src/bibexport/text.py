@@ -546,8 +546,9 @@ def _to_bibtex_split(text: str, ascii_only: bool, protect: bool) -> str | None:
     if depth:
         return None  # a "{" never closed: the scanner writes the unpaired ones as text
     if ascii_only and not text.isascii():
-        # What the tokens wrote is ASCII; only the plain parts that are not need encoding.
-        parts[::2] = map(_encode_text, parts[::2])
+        # What the tokens wrote is ASCII; only the plain parts that are not need encoding
+        # (most parts of a long abstract are ASCII: no call for those).
+        parts[::2] = [p if p.isascii() else _encode_text(p) for p in parts[::2]]
     return "".join(parts)
 
 

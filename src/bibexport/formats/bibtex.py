@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache, partial
+from collections.abc import Callable
+from functools import lru_cache
 
 from ..errors import Problem
 from ..model import Origin, Paper, Person, Venue
 from ..text import _encode_chars, to_bibtex, untexable
-from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions, is_plain_name
+from . import KEY_PLACEHOLDER, ByPerson, Rendered, WriteOptions
 
 INDENT = "  "
 _NONE: frozenset[str] = frozenset()
@@ -22,18 +23,24 @@ def _bibtex_name(person: Person, ascii_only: bool) -> str:
         return "others"
     if person.literal:
         return "{" + _part(person.literal, ascii_only) + "}"
-    family = _part(person.family, ascii_only)
-    # A family name that starts lower case, or has a lower-case word inside ("Van den Broeck",
-    # "Schroeder de Witt", "Soler i Bou"), is braced: BibTeX would read those words as "von".
-    later = () if person.family.isalpha() else person.family.split()[1:]  # most are one word
-    if family[:1].islower() or any(w[:1].islower() for w in later):
-        family = "{" + family + "}"
+    family = _family(person.family, ascii_only)
     last = f"{_part(person.particle, ascii_only)} {family}" if person.particle else family
     if person.suffix:
         return f"{last}, {_part(person.suffix, ascii_only)}, {_part(person.given, ascii_only)}"
     if person.given:
         return f"{last}, {_part(person.given, ascii_only)}"
     return last
+
+
+def _family(text: str, ascii_only: bool) -> str:
+    """A family name as written: a family name that starts lower case, or has a lower-case
+    word inside ("Van den Broeck", "Schroeder de Witt", "Soler i Bou"), is braced: BibTeX
+    would read those words as "von"."""
+    family = _part(text, ascii_only)
+    later = () if text.isalpha() else text.split()[1:]  # most are one word
+    if family[:1].islower() or any(w[:1].islower() for w in later):
+        return "{" + family + "}"
+    return family
 
 
 # :func:`_bibtex_name`, remembered. The writer asks _author, which calls the function itself:
@@ -44,25 +51,43 @@ bibtex_name = lru_cache(maxsize=1 << 16)(_bibtex_name)
 
 
 def _author(person: Person, ascii_only: bool) -> str:
-    """:func:`bibtex_name`, written at once for the common name (a given name and a
-    capitalised family name, one word of ASCII letters each), without its cache lookup, which
-    hashes the person in Python."""
-    return _author_in(ascii_only, person)
+    """:func:`bibtex_name`, without its cache lookup, which hashes the person in Python; the
+    common name (a given and a family name, nothing else) from its parts, each remembered."""
+    return _AUTHORS[ascii_only](person)
 
 
-def _author_in(ascii_only: bool, person: Person) -> str:
-    """:func:`_author`, its mode first: the writer's ``partial(_author_in, ascii_only)`` calls
-    it with no keyword argument, which would cost partial a dict per call (each new author)."""
-    given, family = person.given, person.family
-    # BibTeX also reads a lower-case family word as "von", and "and" as the next name.
-    if (
-        is_plain_name(person)
-        and family[:1].isupper()
-        and given.lower() != "and"
-        and family.lower() != "and"
-    ):
-        return f"{family}, {given}"
-    return _bibtex_name(person, ascii_only)
+class _NameParts(dict[str, str]):
+    """Given names (:func:`_part`) or family names (:func:`_family`) as written, by their
+    text: the same names recur across authors (``Wei``, ``Wang``), who are other persons."""
+
+    def __init__(self, write: Callable[[str, bool], str], ascii_only: bool) -> None:
+        super().__init__()
+        self.write = write
+        self.ascii_only = ascii_only
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= 1 << 16:  # bounded, for a listing of a million papers
+            self.clear()
+        written = self[text] = self.write(text, self.ascii_only)
+        return written
+
+
+def _author_function(ascii_only: bool) -> Callable[[Person], str]:
+    """:func:`_author` for one mode, a function of the person alone: the writer's ByPerson
+    calls it for each new author, and Python calls a Python function from Python code
+    without the new interpreter frame in C that a ``partial`` cost."""
+    givens, families = _NameParts(_part, ascii_only), _NameParts(_family, ascii_only)
+
+    def author(person: Person) -> str:
+        if person.particle or person.suffix or person.literal:
+            return _bibtex_name(person, ascii_only)
+        # Most authors: a given and a family name, each looked up as written (_bibtex_name's
+        # parts, by their text), where testing them cost ~5,000 instructions an author.
+        family = families[person.family]
+        given = person.given
+        return f"{family}, {givens[given]}" if given else family
+
+    return author
 
 
 @lru_cache(maxsize=1024)
@@ -102,6 +127,10 @@ def _odd_part(text: str, ascii_only: bool) -> str:
     return " ".join("{" + w + "}" if w.lower() == "and" else w for w in encoded.split(" "))
 
 
+# By mode (ascii_only).
+_AUTHORS = {ascii_only: _author_function(ascii_only) for ascii_only in (False, True)}
+
+
 class Writer:
     """BibTeX by default; ``biblatex=True`` writes ``date``, ``eventtitle`` and UTF-8."""
 
@@ -124,8 +153,8 @@ class Writer:
         self._last_keywords: tuple[str, ...] | None = None
         self._keywords_row = ""
         # Each author as written, by the Person's identity (as RIS and CSL remember theirs):
-        # cheaper than _author's checks or bibtex_name's cache, which hashes the person.
-        self._names = ByPerson(partial(_author_in, self.ascii_only))
+        # cheaper than _author's lookups or bibtex_name's cache, which hashes the person.
+        self._names = ByPerson(_AUTHORS[self.ascii_only])
 
     def begin(self) -> str:
         return ""
@@ -195,7 +224,10 @@ class Writer:
             authors.isascii() and title.isascii() and abstract.isascii() and keywords_row.isascii()
         ):
             # Only the values can hold what has no TeX form: the rest of the entry is ASCII.
-            chars = _untexable(authors + title + abstract + keywords_row) | venue_chars
+            # Each value that is not ASCII is searched on its own (most often the authors
+            # alone: ~100 characters, where the four joined were ~1,500, each put in a set).
+            values = (authors, title, abstract, keywords_row)
+            chars = venue_chars.union(*[untexable(v) for v in values if not v.isascii()])
         elif venue_chars:
             chars = venue_chars
         author_row = f"{INDENT}author = {{{authors}}},\n" if authors else ""
