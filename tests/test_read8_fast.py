@@ -1,0 +1,93 @@
+"""The worker's per-paper fast paths (issue 7, speed, round 8) give what the general paths give.
+
+``names._mixed_words`` reads a name of three words or more whose words need no case repair and
+hold no particle, suffix, agnomen or organisation word, without ``_parse_plain``'s steps: the
+properties compare it, and ``_plain_words`` through it, with the general rules
+(``parse_name`` with its fast paths switched off) on generated names, most of them of that
+shape. Set ``BIBEXPORT_NAMES_EXAMPLES=20000`` to run them at length.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bibexport import names
+from bibexport.names import parse_name
+from tests.test_names_fast import EXAMPLES, _initial, _inner_capital, _word, parse_general
+
+# Words that need no repair (mixed case: "Cicero", "LeCun", "Jean-Pierre"), initials, and any
+# other word now and then: most names drawn take the fast path, the rest must decline it.
+_mixed = st.one_of(
+    st.sampled_from(["Cicero", "Nogueira", "Puigcerver", "Wei", "Dupré", "Ørsted", "Łukasz",
+                     "Jean-Pierre", "O'Brien", "D'Amour", "McDonald", "Neto.", "Júnior", "Filho",
+                     "Jr.", "Iii", "De", "Van", "Al", "El", "Ai", "Lab", "The", "Nguyễn", "Le",
+                     "Σίσυφος", "ΣΊσος", "Xu", "Ǆemal", "ǅemal", "İlker", "Kai2", "3D", "X.",
+                     "Q", "CA", "JB", "ABCD", "A.J.", "J.-P.", "Mc", "Y", "Dos", "Ten", "Sá"]),
+    _inner_capital,
+    _initial,
+)  # fmt: skip
+_long_word = st.one_of(_mixed, _mixed, _mixed, _word)
+_three_or_more = st.lists(_long_word, min_size=3, max_size=5).map(" ".join)
+
+
+def _plain(name: str) -> bool:
+    """Whether parse_names would hand ``name`` to _plain_words (see names._plain_names)."""
+    return names._plain_names([name]) != names._NOT_PLAIN and name.count(" ") >= 2
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_three_or_more)
+def test_mixed_words_is_the_general_rules_or_declines(name: str) -> None:
+    if not _plain(name):
+        return
+    lowered = name.lower()
+    if not names._PLAIN_WORD_STOPS.isdisjoint(lowered.split(" ")):
+        return  # _plain_words does not ask _mixed_words about it
+    person = names._mixed_words(name)
+    if person is not None:
+        assert person == parse_general(name)
+        assert person == names._parse_plain(name, name.split(" "))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_three_or_more, st.booleans())
+def test_plain_words_is_parse_name(name: str, cjk: bool) -> None:
+    if not _plain(name):
+        return
+    cjk = cjk or names._plain_names([name]) == names._PLAIN_CJK
+    person = names._plain_words(name, cjk)
+    if person is not None:  # None: an organisation or CJK, which parse_name keeps whole
+        assert person == parse_name.__wrapped__(name) == parse_general(name)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(_three_or_more, min_size=1, max_size=5))
+def test_parse_names_of_long_names_is_parse_name_of_each(raw: list[str]) -> None:
+    names._PERSONS.clear()
+    expected = tuple(p for p in map(parse_name.__wrapped__, raw) if p is not None)
+    assert names.parse_names(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Cicero Nogueira Puigcerver", "Charles L. Isbell", "Bradley CA Brown", "Zhi-Qin John Xu",
+     "Mohamed Amine Seddik", "Kilian Q. Weinberger", "Thị Minh Huỳnh", "Jean-Pierre O'Brien Sá"],
+)  # fmt: skip
+def test_common_long_names_take_the_mixed_path(name: str) -> None:
+    assert names._PLAIN_WORD_STOPS.isdisjoint(name.lower().split(" "))
+    person = names._mixed_words(name)
+    assert person is not None
+    assert person == parse_general(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["A. H. Castro Neto.", "Paulo Castro Júnior", "Ana Castro FILHO", "JEAN PAUL SMITH",
+     "Jean paul Smith", "jean Paul Smith", "Jean Paul smith", "Jean PAUL Smith", "Y. X Smith",
+     "J. K. ROWLING", "Paulo Castro Fílho"],
+)  # fmt: skip
+def test_names_needing_repair_or_an_agnomen_decline_the_mixed_path(name: str) -> None:
+    assert names._mixed_words(name) is None
+    assert names._plain_words(name, False) == parse_general(name)
