@@ -5,6 +5,11 @@ hold no particle, suffix, agnomen or organisation word, without ``_parse_plain``
 properties compare it, and ``_plain_words`` through it, with the general rules
 (``parse_name`` with its fast paths switched off) on generated names, most of them of that
 shape. Set ``BIBEXPORT_NAMES_EXAMPLES=20000`` to run them at length.
+
+``keys.scholar_title_word`` takes the title's first words split at single spaces while each is
+a run of ASCII letters and digits: the property compares it with the first significant word of
+``keys.title_words`` on titles whose first words are such, or nearly (TeX, accents, invisible
+characters, letters and digits outside ASCII right next to them).
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bibexport import names
+from bibexport import keys, names
 from bibexport.names import parse_name
 from tests.test_names_fast import EXAMPLES, _initial, _inner_capital, _word, parse_general
+from tests.test_work6_fast import _scholar_word_reference
 
 # Words that need no repair (mixed case: "Cicero", "LeCun", "Jean-Pierre"), initials, and any
 # other word now and then: most names drawn take the fast path, the rest must decline it.
@@ -91,3 +97,20 @@ def test_common_long_names_take_the_mixed_path(name: str) -> None:
 def test_names_needing_repair_or_an_agnomen_decline_the_mixed_path(name: str) -> None:
     assert names._mixed_words(name) is None
     assert names._plain_words(name, False) == parse_general(name)
+
+
+# Title words the key's fast path takes, Scholar's skipped words, and words it must leave to the
+# general way (TeX, accents and invisible characters next to a word, non-ASCII letters and digits).
+_key_word = st.one_of(
+    st.sampled_from(["On", "the", "A", "an", "of", "How", "Deep", "GANs", "3D", "x2", "No"]),
+    st.sampled_from(["On\\emph{X}", "the{}", "\\textit{De}", "$x$", "Ｇan", "x²", "Ōn", "é",
+                     "On\u200b", "the\u00ad", "A-B", "What's", "(a)", "", "Ǆ", "ﬁne", "İt"]),
+    st.text(alphabet="aZ9 é\\{}$\u200b", max_size=4),
+)  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(_key_word, max_size=6), st.sampled_from(["", " ", "\t", "  "]))
+def test_scholar_title_word_of_first_runs(words: list[str], lead: str) -> None:
+    title = lead + " ".join(words)
+    assert keys.scholar_title_word(title) == _scholar_word_reference(title)
