@@ -10,17 +10,33 @@ shape. Set ``BIBEXPORT_NAMES_EXAMPLES=20000`` to run them at length.
 a run of ASCII letters and digits: the property compares it with the first significant word of
 ``keys.title_words`` on titles whose first words are such, or nearly (TeX, accents, invisible
 characters, letters and digits outside ASCII right next to them).
+
+``names.parse_names`` is told when a paper's names come from a tidy entry (read at once from
+lines with no flaw) and then looks only for commas, semicolons, brackets and CJK script:
+generated listings (tests/test_listing_at_once.py's) check that such names are what it takes
+them for, and that it reads them as ``parse_name`` does, with the reader's flaw search done
+both ways (by kind of flaw, and line by line).
 """
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+from unittest import mock
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bibexport import keys, names
-from bibexport.names import parse_name
+from bibexport.errors import InputError
+from bibexport.formats import listing
+from bibexport.formats.listing import ListingReader, split_listing
+from bibexport.names import parse_name, parse_names
+from bibexport.text import collapse_space
+from tests.test_listing_at_once import _listing
 from tests.test_names_fast import EXAMPLES, _initial, _inner_capital, _word, parse_general
+from tests.test_read4_fast import parse_each
 from tests.test_work6_fast import _scholar_word_reference
 
 # Words that need no repair (mixed case: "Cicero", "LeCun", "Jean-Pierre"), initials, and any
@@ -114,3 +130,61 @@ _key_word = st.one_of(
 def test_scholar_title_word_of_first_runs(words: list[str], lead: str) -> None:
     title = lead + " ".join(words)
     assert keys.scholar_title_word(title) == _scholar_word_reference(title)
+
+
+class _LineByLine(listing._Flaws):
+    """The reader's flaw search as it goes when a block holds many kinds of flaw."""
+
+    def __init__(self, text: str, data: bytes | None) -> None:
+        super().__init__(text, None)
+
+
+def _tidy_authors(path: Path, size: int) -> list[list[str]]:
+    """The authors of each entry the reader calls tidy, whole file and in parts."""
+    said: list[list[str]] = []
+    readers = [ListingReader(str(path))]
+    found = split_listing(str(path), size)
+    if found is not None:
+        readers += [ListingReader.for_part(part) for part in found[1]]
+    for reader in readers:
+        with contextlib.suppress(InputError):  # the papers before the error are read
+            said += [e.authors for e in reader.entries() if e.tidy_title and e.authors]
+    return said
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=_listing(), size=st.sampled_from([80, 400, 1 << 18]), line_by_line=st.booleans())
+def test_tidy_names_read_as_any(tmp_path: Path, data: bytes, size: int, line_by_line: bool) -> None:
+    path = tmp_path / "l.txt"
+    path.write_bytes(data)
+    flaws = _LineByLine if line_by_line else listing._Flaws
+    with mock.patch.object(listing, "_Flaws", flaws):
+        found = _tidy_authors(path, size)
+    for raw in found:
+        for name in raw:  # what _plain_names takes a tidy entry's names for
+            assert name
+            assert collapse_space(name) == name
+            assert name.strip(" ;") == name
+        names._PERSONS.clear()
+        assert parse_names(raw, True) == parse_each(raw)
+
+
+@pytest.mark.parametrize(
+    "authors",
+    ["A B ; C D", "Wei Song, Qi Ma", "A (B) ; C", "\u5c71\u7530 \u592a\u90ce ; Wei Song",
+     "Caf\u00e9 Dupr\u00e9 ; Et Al", "Smith et al. ; The Lab ; Meta AI", "A ; ; B", "; A B",
+     "A,B ; C", "Thi Minh Hu\u1ef3nh ; \u0130lker \u00c7elik", "O'NEIL SMITH ; a b c"],
+)  # fmt: skip
+def test_tidy_names_of_odd_lines(tmp_path: Path, authors: str) -> None:
+    path = tmp_path / "l.txt"
+    path.write_text(
+        f"ICLR.2023 - Poster\n\n#1 A Title [PDF] [Copy] [Kimi]\n\nAuthors: {authors}\n\nText.\n",
+        encoding="utf-8",
+    )
+    (entry,) = ListingReader(str(path)).entries()
+    assert entry.tidy_title
+    assert entry.authors
+    names._PERSONS.clear()
+    assert parse_names(entry.authors, True) == parse_each(entry.authors)

@@ -325,7 +325,7 @@ _PERSONS: dict[str, Person] = {}
 _PERSONS_MAX = 1 << 16
 
 
-def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
+def parse_names(raw: Sequence[str], tidy: bool = False) -> tuple[Person, ...]:
     """``parse_name`` of each of one paper's authors, the empty ones dropped.
 
     Each name is looked up first among those already read. What ``parse_name`` asks of a
@@ -336,7 +336,7 @@ def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
     other goes to ``parse_name``. Inline, and with ``partition`` rather than ``find``
     (whose arguments are parsed at a cost of a thousand instructions a call): this runs for
     every author of every paper. tests/test_read4_fast.py checks that it gives what
-    ``parse_name`` gives.
+    ``parse_name`` gives. ``tidy``: see _plain_names (tests/test_read8_fast.py).
     """
     persons = _PERSONS
     if len(persons) >= _PERSONS_MAX:
@@ -348,7 +348,7 @@ def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
         person = get(name)
         if person is None:
             if plain < 0:
-                plain = _plain_names(raw)
+                plain = _plain_names(raw, tidy)
             given, _, family = name.partition(" ")
             if not plain or not family:
                 pass  # parse_name reads it
@@ -409,7 +409,7 @@ _NOT_PLAIN, _PLAIN, _PLAIN_CJK = 0, 1, 2
 _BELOW_U1000 = bytes(range(0xE1))
 
 
-def _plain_names(raw: Sequence[str]) -> int:
+def _plain_names(raw: Sequence[str], tidy: bool = False) -> int:
     """Whether each name of ``raw`` is its own ``collapse_space(name).strip(" ,;")``
     (printable, NFC, no space at either end or two in a row, no ";" or ",") and holds no
     bracket: _PLAIN, or _PLAIN_CJK if a name may hold CJK script; else _NOT_PLAIN.
@@ -417,15 +417,20 @@ def _plain_names(raw: Sequence[str]) -> int:
     The names are looked at joined by a space, which composes with nothing: the line is NFC
     if and only if each name is, and it holds two spaces in a row, or one at either end, if
     and only if a name does or is empty.
+
+    ``tidy``: the names are a tidy entry's (formats.listing.ListingEntry.tidy_title), cut
+    from a line that is its own collapse_space, with no space or ";" at either end, none
+    empty: each is its own collapse_space, and only the ";", ",", brackets and CJK script
+    are left to look for (the scans for the rest, NFC's above all, cost more than those).
     """
     line = " ".join(raw)
-    if not line.isprintable() or "  " in line or line[:1] == " " or line[-1:] == " ":
+    if not tidy and (not line.isprintable() or "  " in line or line[:1] == " " or line[-1:] == " "):
         return _NOT_PLAIN
     if ";" in line or "," in line or "(" in line or ")" in line:
         return _NOT_PLAIN
     if line.isascii():
         return _PLAIN
-    if not unicodedata.is_normalized("NFC", line):
+    if not tidy and not unicodedata.is_normalized("NFC", line):
         return _NOT_PLAIN
     # Every CJK character is at or above U+1100 (_CJK_LOW): a line without one needs no look.
     return _PLAIN_CJK if line.encode().translate(None, _BELOW_U1000) else _PLAIN

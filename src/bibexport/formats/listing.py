@@ -69,7 +69,9 @@ class ListingEntry:
     authors: list[str] | None = None  # None: the paper has no Authors line
     abstract_lines: list[str] = field(default_factory=list)
     # The title is its own collapse_space (normalise need not make it again): a paper read
-    # at once, whose lines hold no flaw (_Flaws) and whose title is cut next to a space.
+    # at once, whose lines hold no flaw (_Flaws) and whose title is cut next to a space. So
+    # is each author's name, none empty nor with a space or ";" at either end (names.
+    # parse_names need not look for what would change them: see _plain_names).
     tidy_title: bool = False
 
     @property
