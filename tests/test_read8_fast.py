@@ -16,6 +16,9 @@ lines with no flaw) and then looks only for commas, semicolons, brackets and CJK
 generated listings (tests/test_listing_at_once.py's) check that such names are what it takes
 them for, and that it reads them as ``parse_name`` does, with the reader's flaw search done
 both ways (by kind of flaw, and line by line).
+
+``ListingEntry.abstract`` returns an abstract of one line as it is: the property compares it
+with the general way (a copy of it as it was) on generated lines.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from hypothesis import strategies as st
 from bibexport import keys, names
 from bibexport.errors import InputError
 from bibexport.formats import listing
-from bibexport.formats.listing import ListingReader, split_listing
+from bibexport.formats.listing import ListingEntry, ListingReader, split_listing
+from bibexport.model import Origin
 from bibexport.names import parse_name, parse_names
 from bibexport.text import collapse_space
 from tests.test_listing_at_once import _listing
@@ -188,3 +192,26 @@ def test_tidy_names_of_odd_lines(tmp_path: Path, authors: str) -> None:
     assert entry.authors
     names._PERSONS.clear()
     assert parse_names(entry.authors, True) == parse_each(entry.authors)
+
+
+def _abstract_reference(lines: list[str]) -> str:
+    """ListingEntry.abstract before its one-line path, word for word."""
+    end = len(lines)
+    while end and not lines[end - 1]:
+        end -= 1
+    if "" not in lines[:end]:
+        return " ".join(lines[:end])
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(["", "", "One line.", "x", " ", "Two  spaces"]), max_size=4))
+def test_abstract_of_one_line_is_the_general_way(lines: list[str]) -> None:
+    entry = ListingEntry(1, "T", Origin("x", 1), None, lines)
+    assert entry.abstract == _abstract_reference(lines)

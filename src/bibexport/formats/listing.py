@@ -79,6 +79,8 @@ class ListingEntry:
         """Paragraphs joined by a blank line; wrapped lines within one by a space."""
         lines = self.abstract_lines
         end = len(lines)
+        if end == 1 or (end == 2 and not lines[1]):
+            return lines[0]  # one line, as nearly every abstract is (a blank line after it)
         while end and not lines[end - 1]:
             end -= 1
         if "" not in lines[:end]:  # one paragraph, as most are (blank lines only after it)
