@@ -17,6 +17,10 @@ generated listings (tests/test_listing_at_once.py's) check that such names are w
 them for, and that it reads them as ``parse_name`` does, with the reader's flaw search done
 both ways (by kind of flaw, and line by line).
 
+``dedup.match_parts_of`` cuts an ASCII title into words once, and its head before the colon
+from that cut: the property compares it with the way it takes for other titles (each cut
+again) on generated titles.
+
 ``ListingEntry.abstract`` returns an abstract of one line as it is: the property compares it
 with the general way (a copy of it as it was) on generated lines.
 """
@@ -31,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bibexport import keys, names
+from bibexport import dedup, keys, names
 from bibexport.errors import InputError
 from bibexport.formats import listing
 from bibexport.formats.listing import ListingEntry, ListingReader, split_listing
@@ -215,3 +219,18 @@ def _abstract_reference(lines: list[str]) -> str:
 def test_abstract_of_one_line_is_the_general_way(lines: list[str]) -> None:
     entry = ListingEntry(1, "T", Origin("x", 1), None, lines)
     assert entry.abstract == _abstract_reference(lines)
+
+
+_title_piece = st.sampled_from(
+    ["On", "the", "GNNs", "3D", "x2", ":", ": ", " :", "::", "-", "  ", " ", "\t", "A", "é",
+     "Ｇan", "x²", "ﬁ", "Σ", "İ", "K", "\u212a", "'", "$x$", "\\emph{a}", "", "Data", "Set"]
+)  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(_title_piece, max_size=16).map(" ".join), st.integers(2019, 2024))
+def test_match_parts_of_an_ascii_title_cut_once(title: str, year: int) -> None:
+    families = ("song", "ma")
+    parts = dedup.match_parts_of(title, families, year)
+    assert parts == dedup.match_parts_of(title, families, year, dedup.words(title))
+    assert parts[6] == "".join(dedup._short(title))
