@@ -4,7 +4,8 @@
 hold no particle, suffix, agnomen or organisation word, without ``_parse_plain``'s steps: the
 properties compare it, and ``_plain_words`` through it, with the general rules
 (``parse_name`` with its fast paths switched off) on generated names, most of them of that
-shape. Set ``BIBEXPORT_NAMES_EXAMPLES=20000`` to run them at length.
+shape, and ``names._is_agnomen`` with ``_fold``'s answer. Set ``BIBEXPORT_NAMES_EXAMPLES=20000``
+to run them at length.
 
 ``keys.scholar_title_word`` takes the title's first words split at single spaces while each is
 a run of ASCII letters and digits: the property compares it with the first significant word of
@@ -234,3 +235,24 @@ def test_match_parts_of_an_ascii_title_cut_once(title: str, year: int) -> None:
     parts = dedup.match_parts_of(title, families, year)
     assert parts == dedup.match_parts_of(title, families, year, dedup.words(title))
     assert parts[6] == "".join(dedup._short(title))
+
+
+# Agnomens spelt every way folding reads as one, and words that are nearly one.
+_agnomen_letter = st.sampled_from(
+    ["f", "i", "l", "h", "o", "n", "e", "t", "j", "u", "r", "s", "b", "í", "ó", "ú", "é", "ǰ",
+     "\u0301", "\u030c", ".", ",", "đ", "d", "k", "ä", "-", "ﬁ", "İ", "Ñ"]
+)  # fmt: skip
+_agnomen_like = st.one_of(
+    st.sampled_from(["filho", "Fílho.", "NETO,", "Júnior", "júnior", "ǰunior", "JUNİOR",
+                     "Sobrínho", "néto", "Neto\u0301", "ﬁlho", "Schütt", "Dupré", ".neto,",
+                     "netó.", "Kärkkäinen", "sobrinho-", "juníor"]),
+    st.lists(_agnomen_letter, min_size=1, max_size=9).map("".join),
+)  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(_agnomen_like)
+def test_is_agnomen_is_fold_in_agnomens(word: str) -> None:
+    low = word.lower()
+    assert names._is_agnomen(low) == (names._fold(low) in names.AGNOMENS)
+    assert names._is_agnomen(low) == (names._fold(word) in names.AGNOMENS)

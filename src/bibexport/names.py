@@ -468,6 +468,24 @@ _INSIDE_STOPS = (
 )
 
 
+def _is_agnomen(low: str) -> bool:
+    """``_fold(low) in AGNOMENS`` for a lower-cased word, without _fold's Unicode work (a
+    decomposition, and a Python loop over its characters) for most words: folding keeps each
+    ASCII character but the dots and commas it strips at either end, so a word with another
+    ASCII character than those of AGNOMENS' words is none of them (``Schütt``, ``Dupré``)."""
+    if low.isascii():
+        return low.strip(".,") in AGNOMENS
+    if low.encode("ascii", "ignore").translate(None, _AGNOMEN_CHARACTERS):
+        return False
+    return _fold(low) in AGNOMENS
+
+
+# The ASCII characters that may be left of a word that folds into one of AGNOMENS.
+_AGNOMEN_CHARACTERS = (
+    "".join(sorted({c for w in AGNOMENS for c in w if c.isascii()})).encode() + b".,"
+)
+
+
 # The lower-cased words that keep a name of three words or more off _mixed_words: every word
 # that may make it an organisation, start or join its family name, or end it as a suffix or an
 # agnomen (what _is_organisation and _parse_plain look for, in any word).
@@ -492,7 +510,7 @@ def _mixed_words(name: str) -> Person | None:
         if word.islower() or (word.isupper() and len(word) > 3):
             return None
     low = last.lower()
-    if (low.strip(".,") if low.isascii() else _fold(low)) in AGNOMENS:
+    if _is_agnomen(low):
         return None  # "Neto.", "Júnior" spelt otherwise
     return new_person(name[: len(name) - len(last) - 1], last)  # Person(given, family)
 
@@ -516,8 +534,7 @@ def _parse_plain(name: str, words: list[str]) -> Person | None:
         last = words[-1].lower()
         if last in SUFFIXES or not _INSIDE_STOPS.isdisjoint([w.lower() for w in words[1:-1]]):
             return None  # "Hal Daumé III", "Guy Van den Broeck", "Manuel Montes y Gómez"
-        # _fold without its Unicode work when lower-casing left plain ASCII
-        if (last.strip(".,") if last.isascii() else _fold(last)) in AGNOMENS:
+        if _is_agnomen(last):
             return None  # "A. H. Castro Neto"
     if "" in words:
         return None  # empty words are dropped by the general path
