@@ -304,7 +304,8 @@ def _near_thirds(w: tuple[str, ...], n: int) -> tuple[tuple[int, ...], tuple[int
 
 def paper_match_parts(paper: Paper) -> MatchParts:
     """:data:`MatchParts` of a paper: for :meth:`Index.match_parts` and :meth:`Index.add_paper`."""
-    return match_parts_of(plain_text(paper.title), paper_families(paper), paper.year)
+    # paper.venue.year: Paper.year, without the property's call (every paper's)
+    return match_parts_of(plain_text(paper.title), paper_families(paper), paper.venue.year)
 
 
 _NO_IDS: frozenset[str] = frozenset()

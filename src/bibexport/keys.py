@@ -275,7 +275,8 @@ def scholar_key(paper: Paper) -> str:
         if person.literal != "others":
             family = _fold_name(person.literal or person.family)  # _last_name(person), inline
             break
-    return f"{family}{paper.year or ''}{scholar_title_word(paper.title)}".lower()
+    # paper.venue.year: Paper.year, without the property's call (every paper's key)
+    return f"{family}{paper.venue.year or ''}{scholar_title_word(paper.title)}".lower()
 
 
 def collision_suffix(n: int) -> str:
