@@ -89,8 +89,14 @@ def words(text: str) -> tuple[str, ...]:
     """Plain text -> its words folded to lower-case ASCII letters and digits."""
     folded = fold_text(text)
     if folded.isascii():  # as unidecode leaves every text: _WORD's runs, split at C speed
-        return tuple(folded.encode("ascii").translate(_NOT_WORD).decode("ascii").split())
+        return tuple(_cut(folded).split())
     return tuple(_WORD.findall(folded))
+
+
+def _cut(folded: str) -> str:
+    """Folded ASCII text with a space for each character _WORD does not take: each character
+    stays where it was, so a slice of it is cut as that slice of the text would be."""
+    return folded.encode("ascii").translate(_NOT_WORD).decode("ascii")
 
 
 # Every byte but those _WORD takes -> a space: words() cuts folded ASCII text into _WORD's runs
@@ -210,8 +216,13 @@ def match_parts_of(
     The ``_thirds`` keys are ``hash()`` values: they hold only in processes that share this
     one's hash seed (forked ones do, as parallel.py's workers are).
     """
+    cut = None  # the title as words() cuts it, when that leaves each character in its place
     if title_words is None:
-        title_words = words(title)
+        if title.isascii():  # words(title), keeping the cut for the colon's head below
+            cut = _cut(title.lower())
+            title_words = tuple(cut.split())
+        else:
+            title_words = words(title)
     if not title_words:
         return title, families, year, "", (), (), ""
     n = len(title_words)
@@ -228,7 +239,8 @@ def match_parts_of(
     if ":" in title:
         # _short(title), from the words at hand: a colon splits no word, and folding goes run
         # by run of non-ASCII characters, so the title's words are its head's and its tail's.
-        head = words(title.partition(":")[0])
+        colon = title.index(":")
+        head = cut[:colon].split() if cut is not None else words(title[:colon])
         if head and len(head) < n:
             short = "".join(head)
     return title, families, year, "".join(title_words), look, own, short
@@ -292,7 +304,8 @@ def _near_thirds(w: tuple[str, ...], n: int) -> tuple[tuple[int, ...], tuple[int
 
 def paper_match_parts(paper: Paper) -> MatchParts:
     """:data:`MatchParts` of a paper: for :meth:`Index.match_parts` and :meth:`Index.add_paper`."""
-    return match_parts_of(plain_text(paper.title), paper_families(paper), paper.year)
+    # paper.venue.year: Paper.year, without the property's call (every paper's)
+    return match_parts_of(plain_text(paper.title), paper_families(paper), paper.venue.year)
 
 
 _NO_IDS: frozenset[str] = frozenset()

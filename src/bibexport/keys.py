@@ -109,6 +109,18 @@ def scholar_title_word(title: str) -> str:
     always the one, and the rest of the title need not be cut into words (every paper's key;
     tests/test_paper3_fast.py checks it against the list of them all).
     """
+    rest = title
+    while True:  # most titles: the word is among the first that are their own runs
+        word, space, rest = rest.partition(" ")
+        if not (word.isascii() and word.isalnum()):
+            break  # a word with other characters than _ALNUM's: the general way
+        if word.lower() not in SCHOLAR_SKIP:
+            # Each word before it, and it, is a whole run of _ALNUM's characters between
+            # spaces (or the title's start and end), and nothing folding or dropping TeX does
+            # changes those words or the spaces between them: they are the title's first words.
+            return word
+        if not space:
+            break
     if not title.isascii() and not ("\\" in title or "{" in title or "}" in title or "$" in title):
         # Folding changes no ASCII character and reads runs of the others alone, so a word
         # the title holds before any of them, and followed by an ASCII character, is a word
@@ -263,7 +275,8 @@ def scholar_key(paper: Paper) -> str:
         if person.literal != "others":
             family = _fold_name(person.literal or person.family)  # _last_name(person), inline
             break
-    return f"{family}{paper.year or ''}{scholar_title_word(paper.title)}".lower()
+    # paper.venue.year: Paper.year, without the property's call (every paper's key)
+    return f"{family}{paper.venue.year or ''}{scholar_title_word(paper.title)}".lower()
 
 
 def collision_suffix(n: int) -> str:

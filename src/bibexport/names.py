@@ -325,7 +325,7 @@ _PERSONS: dict[str, Person] = {}
 _PERSONS_MAX = 1 << 16
 
 
-def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
+def parse_names(raw: Sequence[str], tidy: bool = False) -> tuple[Person, ...]:
     """``parse_name`` of each of one paper's authors, the empty ones dropped.
 
     Each name is looked up first among those already read. What ``parse_name`` asks of a
@@ -336,7 +336,7 @@ def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
     other goes to ``parse_name``. Inline, and with ``partition`` rather than ``find``
     (whose arguments are parsed at a cost of a thousand instructions a call): this runs for
     every author of every paper. tests/test_read4_fast.py checks that it gives what
-    ``parse_name`` gives.
+    ``parse_name`` gives. ``tidy``: see _plain_names (tests/test_read8_fast.py).
     """
     persons = _PERSONS
     if len(persons) >= _PERSONS_MAX:
@@ -348,7 +348,7 @@ def parse_names(raw: Sequence[str]) -> tuple[Person, ...]:
         person = get(name)
         if person is None:
             if plain < 0:
-                plain = _plain_names(raw)
+                plain = _plain_names(raw, tidy)
             given, _, family = name.partition(" ")
             if not plain or not family:
                 pass  # parse_name reads it
@@ -389,7 +389,14 @@ def _plain_words(name: str, cjk: bool) -> Person | None:
     """``parse_name(name)`` for a name of three words or more that _plain_names passed (``cjk``
     if it may hold CJK script): its steps that can change such a name (none is "et al.",
     which is two words at most); None if it is CJK script or an organisation."""
-    if (cjk and _has_cjk(name)) or _is_organisation(name, name.lower()):
+    if cjk and _has_cjk(name):
+        return None
+    lowered = name.lower()
+    if _PLAIN_WORD_STOPS.isdisjoint(lowered.split(" ")):
+        person = _mixed_words(name)
+        if person is not None:
+            return person
+    if _is_organisation(name, lowered):
         return None
     words = name.split(" ")
     person = _parse_plain(name, words)
@@ -402,7 +409,7 @@ _NOT_PLAIN, _PLAIN, _PLAIN_CJK = 0, 1, 2
 _BELOW_U1000 = bytes(range(0xE1))
 
 
-def _plain_names(raw: Sequence[str]) -> int:
+def _plain_names(raw: Sequence[str], tidy: bool = False) -> int:
     """Whether each name of ``raw`` is its own ``collapse_space(name).strip(" ,;")``
     (printable, NFC, no space at either end or two in a row, no ";" or ",") and holds no
     bracket: _PLAIN, or _PLAIN_CJK if a name may hold CJK script; else _NOT_PLAIN.
@@ -410,15 +417,20 @@ def _plain_names(raw: Sequence[str]) -> int:
     The names are looked at joined by a space, which composes with nothing: the line is NFC
     if and only if each name is, and it holds two spaces in a row, or one at either end, if
     and only if a name does or is empty.
+
+    ``tidy``: the names are a tidy entry's (formats.listing.ListingEntry.tidy_title), cut
+    from a line that is its own collapse_space, with no space or ";" at either end, none
+    empty: each is its own collapse_space, and only the ";", ",", brackets and CJK script
+    are left to look for (the scans for the rest, NFC's above all, cost more than those).
     """
     line = " ".join(raw)
-    if not line.isprintable() or "  " in line or line[:1] == " " or line[-1:] == " ":
+    if not tidy and (not line.isprintable() or "  " in line or line[:1] == " " or line[-1:] == " "):
         return _NOT_PLAIN
     if ";" in line or "," in line or "(" in line or ")" in line:
         return _NOT_PLAIN
     if line.isascii():
         return _PLAIN
-    if not unicodedata.is_normalized("NFC", line):
+    if not tidy and not unicodedata.is_normalized("NFC", line):
         return _NOT_PLAIN
     # Every CJK character is at or above U+1100 (_CJK_LOW): a line without one needs no look.
     return _PLAIN_CJK if line.encode().translate(None, _BELOW_U1000) else _PLAIN
@@ -456,6 +468,53 @@ _INSIDE_STOPS = (
 )
 
 
+def _is_agnomen(low: str) -> bool:
+    """``_fold(low) in AGNOMENS`` for a lower-cased word, without _fold's Unicode work (a
+    decomposition, and a Python loop over its characters) for most words: folding keeps each
+    ASCII character but the dots and commas it strips at either end, so a word with another
+    ASCII character than those of AGNOMENS' words is none of them (``Schütt``, ``Dupré``)."""
+    if low.isascii():
+        return low.strip(".,") in AGNOMENS
+    if low.encode("ascii", "ignore").translate(None, _AGNOMEN_CHARACTERS):
+        return False
+    return _fold(low) in AGNOMENS
+
+
+# The ASCII characters that may be left of a word that folds into one of AGNOMENS.
+_AGNOMEN_CHARACTERS = (
+    "".join(sorted({c for w in AGNOMENS for c in w if c.isascii()})).encode() + b".,"
+)
+
+
+# The lower-cased words that keep a name of three words or more off _mixed_words: every word
+# that may make it an organisation, start or join its family name, or end it as a suffix or an
+# agnomen (what _is_organisation and _parse_plain look for, in any word).
+_PLAIN_WORD_STOPS = _ORGANISATION_CUES | _INSIDE_STOPS | SUFFIXES.keys() | AGNOMENS | {"the"}
+
+
+def _mixed_words(name: str) -> Person | None:
+    """``_parse_plain(name, name.split(" "))`` for a name of three words or more that
+    _plain_words passed, none of whose words (lower-cased) is in _PLAIN_WORD_STOPS, when no
+    word needs its case repaired: the first and last words in mixed case, each word between
+    them in mixed case or up to three capitals (initials: "Charles L. Isbell"). The name is
+    then its own given names and family name (``Cicero Nogueira Puigcerver``); else None.
+
+    A third of the cost of the general steps (a quarter of a listing's names have three words
+    or more, and nearly all of those are so); tests/test_read8_fast.py checks that both agree.
+    """
+    words = name.split(" ")
+    first, last = words[0], words[-1]
+    if first.isupper() or first.islower() or last.isupper() or last.islower() or name.isupper():
+        return None
+    for word in words[1:-1]:
+        if word.islower() or (word.isupper() and len(word) > 3):
+            return None
+    low = last.lower()
+    if _is_agnomen(low):
+        return None  # "Neto.", "Júnior" spelt otherwise
+    return new_person(name[: len(name) - len(last) - 1], last)  # Person(given, family)
+
+
 def _parse_plain(name: str, words: list[str]) -> Person | None:
     """The common shape, ``Given [Given...] Family``, read without the general rules; else None.
 
@@ -475,8 +534,7 @@ def _parse_plain(name: str, words: list[str]) -> Person | None:
         last = words[-1].lower()
         if last in SUFFIXES or not _INSIDE_STOPS.isdisjoint([w.lower() for w in words[1:-1]]):
             return None  # "Hal Daumé III", "Guy Van den Broeck", "Manuel Montes y Gómez"
-        # _fold without its Unicode work when lower-casing left plain ASCII
-        if (last.strip(".,") if last.isascii() else _fold(last)) in AGNOMENS:
+        if _is_agnomen(last):
             return None  # "A. H. Castro Neto"
     if "" in words:
         return None  # empty words are dropped by the general path

@@ -78,7 +78,7 @@ def normalise(entry: ListingEntry, venue: Venue, track: str, key: str = "") -> P
     raw = entry.authors
     return new_paper(  # Paper(...), cheaper: this runs for every paper
         entry.title if entry.tidy_title else collapse_space(entry.title),
-        parse_names(raw) if raw else (),  # normalise_authors(raw), inline: every paper's
+        parse_names(raw, entry.tidy_title) if raw else (),  # normalise_authors, inline
         venue,
         entry.origin,  # frozen: shared, not copied
         entry.abstract,

@@ -69,7 +69,9 @@ class ListingEntry:
     authors: list[str] | None = None  # None: the paper has no Authors line
     abstract_lines: list[str] = field(default_factory=list)
     # The title is its own collapse_space (normalise need not make it again): a paper read
-    # at once, whose lines hold no flaw (_Flaws) and whose title is cut next to a space.
+    # at once, whose lines hold no flaw (_Flaws) and whose title is cut next to a space. So
+    # is each author's name, none empty nor with a space or ";" at either end (names.
+    # parse_names need not look for what would change them: see _plain_names).
     tidy_title: bool = False
 
     @property
@@ -77,6 +79,8 @@ class ListingEntry:
         """Paragraphs joined by a blank line; wrapped lines within one by a space."""
         lines = self.abstract_lines
         end = len(lines)
+        if end == 1 or (end == 2 and not lines[1]):
+            return lines[0]  # one line, as nearly every abstract is (a blank line after it)
         while end and not lines[end - 1]:
             end -= 1
         if "" not in lines[:end]:  # one paragraph, as most are (blank lines only after it)
