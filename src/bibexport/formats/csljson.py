@@ -322,6 +322,15 @@ def _name_json(person: Person) -> str:
             return ""
         literal = _NAME_HEADS["literal"] + _plain_string(plain_text(person.literal))
         return _NAME_OPEN + literal + _NAME_CLOSE  # even when empty, as csl_name keeps it
+    family, given = person.family, person.given
+    if family and given and not (person.particle or person.suffix):
+        # A family and a given name (all but a few names that are not plain: accents, hyphens,
+        # initials): the loop below, unrolled. Plain text is one line, so of what the encoder
+        # escapes only '"' and "\\" can be there, searched for in both names at once.
+        family, given = plain_text(family), plain_text(given)
+        both = family + given
+        if family and given and '"' not in both and "\\" not in both:
+            return f"{_PLAIN_NAME_OPEN}{family}{_PLAIN_NAME_GIVEN}{given}{_PLAIN_NAME_CLOSE}"
     # An empty part is left out without asking plain_text (most particles and suffixes).
     parts = (
         (_FAMILY_HEAD, person.family),

@@ -234,6 +234,12 @@ def _author_line(person: Person) -> str:
     """``_text("AU", ...)`` for one author (authors recur across a venue's papers)."""
     if is_plain_name(person):  # most authors: plain_text and one_line would change nothing
         return f"AU  - {person.family}, {person.given}\n"
+    if not (person.particle or person.suffix or person.literal):
+        # A family and a given name (all but a few names that are not plain: accents, hyphens,
+        # initials): ris_name, unrolled (full_family is the family name, stripped).
+        family, given = plain_text(person.family.strip()), plain_text(person.given)
+        if family and given:
+            return f"AU  - {family}, {given}\n"
     # ris_name joins plain_text's lines (one line each: no control character, no space to
     # collapse, NFC) with ", ", which one_line would keep as it is: its pass cost a third of
     # the line of a name with an accent. The tests hold the two to each other.
