@@ -184,7 +184,9 @@ class Workers:
             assert current is not None
             work: Batch = (current[0], current[1], current[2], batch[:])
             keep = current[3]
-            pending.append((submit(_work, work), partial(_results, work, keep)))
+            # What reads the results holds the venue and source only, not the batch: the pool
+            # holds it, pickled, until a worker takes it.
+            pending.append((submit(_work, work), partial(_results, current[0], current[2], keep)))
             batch.clear()
 
         for item, venue, track, keep in items:
@@ -194,7 +196,7 @@ class Workers:
                 current = None
                 head = cast("ListingReader", keep)
                 ticket = submit(_work_part, (venue, track, item))
-                pending.append((ticket, partial(_part_results, venue, track, item, head)))
+                pending.append((ticket, partial(_part_results, venue, item.first, head)))
             else:
                 wanted = cast("ListingFilter | None", keep)
                 if current is None or current[0] is not venue or current[3] is not wanted:
@@ -217,9 +219,10 @@ class Workers:
             yield results(result(ticket))
 
 
-def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool], Packed]) -> Done:
+def _results(
+    venue: Venue, source: str, keep: ListingFilter | None, results: tuple[list[bool], Packed]
+) -> Done:
     """One batch's papers, those the filter keeps."""
-    venue, _, source, _ = work
     selected, sent = results
     columns = _columns(sent)
     if keep is None:
@@ -234,9 +237,11 @@ def _results(work: Batch, keep: ListingFilter | None, results: tuple[list[bool],
     return venue, source, columns, rows
 
 
-def _part_results(venue: Venue, track: str, part: Part, head: ListingReader, sent: Packed) -> Done:
+def _part_results(venue: Venue, first_part: bool, head: ListingReader, sent: Packed) -> Done:
     """One part's papers, with the warnings the reader gave; the numbering is checked across
-    parts here, as the reader of the whole file checks it from one paper to the next."""
+    parts here, as the reader of the whole file checks it from one paper to the next. (Given
+    whether the part is the listing's first, not the part: its bytes are let go once the pool
+    has them pickled.)"""
     from .formats.listing import out_of_order
 
     columns = _columns(sent)
@@ -245,7 +250,7 @@ def _part_results(venue: Venue, track: str, part: Part, head: ListingReader, sen
     if numbers:
         first, last = numbers[0], numbers[-1]
         assert first is not None and last is not None
-        if not part.first and first <= head.last_number:
+        if not first_part and first <= head.last_number:
             line = columns[2][0]
             problem = out_of_order(first, head.last_number, head.source, line)
             columns[7].setdefault(0, []).insert(0, problem)
