@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from bibexport import names
 from bibexport.errors import InputError
-from bibexport.formats.listing import ListingReader, split_listing
+from bibexport.formats.listing import ListingEntry, ListingReader, split_listing
 from bibexport.model import Person, Venue
 from bibexport.names import parse_name, parse_names
 from bibexport.normalise import normalise
@@ -94,18 +94,23 @@ def test_a_name_is_one_person_wherever_it_recurs() -> None:
 # --- titles read at once ---------------------------------------------------------------------
 
 
-def _titles(path: Path, size: int) -> list[tuple[str, bool]]:
-    """Each paper's title, and whether the reader says it is its own collapse_space."""
-    said: list[tuple[str, bool]] = []
+def entries_whole_and_in_parts(path: Path, size: int) -> list[ListingEntry]:
+    """Each paper of the listing, as the reader of the whole file reads it and then as the
+    readers of its parts (of ``size`` bytes) do."""
+    said: list[ListingEntry] = []
     readers = [ListingReader(str(path))]
     found = split_listing(str(path), size)
     if found is not None:
         readers += [ListingReader.for_part(part) for part in found[1]]
     for reader in readers:
         with contextlib.suppress(InputError):  # the papers before the error are read
-            for entry in reader.entries():
-                said.append((entry.title, entry.tidy_title))
+            said += reader.entries()
     return said
+
+
+def _titles(path: Path, size: int) -> list[tuple[str, bool]]:
+    """Each paper's title, and whether the reader says it is its own collapse_space."""
+    return [(e.title, e.tidy_title) for e in entries_whole_and_in_parts(path, size)]
 
 
 @settings(

@@ -28,7 +28,6 @@ with the general way (a copy of it as it was) on generated lines.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from unittest import mock
 
@@ -37,15 +36,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bibexport import dedup, keys, names
-from bibexport.errors import InputError
 from bibexport.formats import listing
-from bibexport.formats.listing import ListingEntry, ListingReader, split_listing
+from bibexport.formats.listing import ListingEntry, ListingReader
 from bibexport.model import Origin
 from bibexport.names import parse_name, parse_names
 from bibexport.text import collapse_space
 from tests.test_listing_at_once import _listing
 from tests.test_names_fast import EXAMPLES, _initial, _inner_capital, _word, parse_general
-from tests.test_read4_fast import parse_each
+from tests.test_read4_fast import entries_whole_and_in_parts, parse_each
 from tests.test_work6_fast import _scholar_word_reference
 
 # Words that need no repair (mixed case: "Cicero", "LeCun", "Jean-Pierre"), initials, and any
@@ -150,15 +148,8 @@ class _LineByLine(listing._Flaws):
 
 def _tidy_authors(path: Path, size: int) -> list[list[str]]:
     """The authors of each entry the reader calls tidy, whole file and in parts."""
-    said: list[list[str]] = []
-    readers = [ListingReader(str(path))]
-    found = split_listing(str(path), size)
-    if found is not None:
-        readers += [ListingReader.for_part(part) for part in found[1]]
-    for reader in readers:
-        with contextlib.suppress(InputError):  # the papers before the error are read
-            said += [e.authors for e in reader.entries() if e.tidy_title and e.authors]
-    return said
+    entries = entries_whole_and_in_parts(path, size)
+    return [e.authors for e in entries if e.tidy_title and e.authors]
 
 
 @settings(

@@ -31,6 +31,7 @@ from .dedup import MatchParts, paper_match_parts
 from .formats import KEY_PLACEHOLDER, Writer
 from .formats.listing import Part
 from .normalise import normalise
+from .pool import Pool
 from .pool import WorkerError as WorkerError  # where the pipeline and its tests look
 
 if TYPE_CHECKING:
@@ -113,8 +114,6 @@ PartWork = tuple["Venue", str, "Part"]
 # listing's head, which counts the papers the workers read (a part).
 Item = tuple["ListingEntry | Part", "Venue", str, "ListingFilter | ListingReader | None"]
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
 # What every worker needs, set in the main process just before the workers are forked: they
 # inherit it, so it is never pickled.
 _writers: Sequence[Writer] = ()
@@ -137,8 +136,6 @@ class Workers:
         newlines: Sequence[str] | None = None,
     ) -> None:
         """``newlines``: each writer's output's newline (AtomicOutput's); none given, ``\\n``."""
-        from .pool import Pool
-
         global _writers, _newlines, _selection, _keys
         newlines = ["\n"] * len(writers) if newlines is None else newlines
         _writers, _newlines, _selection, _keys = writers, newlines, selection, keys
@@ -262,10 +259,9 @@ def _start() -> None:
     """In each worker as it starts. Ctrl-C goes to every process of the terminal's group: the
     main process alone handles it (it ends the workers and removes its temp files), so workers
     ignore it; and SIGTERM, which ends them, ends them without the traceback that the CLI's
-    handler (KeyboardInterrupt) would print. (Blocked while forking: see pool.Pool.)"""
+    handler (KeyboardInterrupt) would print. (Both are held back until then: see pool.Pool.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
 
 class _Columns:

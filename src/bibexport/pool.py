@@ -95,8 +95,10 @@ class Pool:
         self._tickets = 0
         self._closing = False
         self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None  # started once the workers are forked
         # Until a worker has set its own signal handling (``start``), Ctrl-C or SIGTERM would
-        # run this process's handler in it, and the CLI's prints a traceback: held back.
+        # run this process's handler in it, and the CLI's prints a traceback: held back, and
+        # let through in the worker once ``start`` has run.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             for _ in range(jobs):
@@ -109,9 +111,7 @@ class Pool:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self._poller = select.poll()
-        self._thread: threading.Thread | None = threading.Thread(
-            target=self._pump, name="bibexport-workers", daemon=True
-        )
+        self._thread = threading.Thread(target=self._pump, name="bibexport-workers", daemon=True)
         self._thread.start()
 
     def submit(self, function: Callable[[Any], Any], argument: object) -> int:
@@ -161,12 +161,11 @@ class Pool:
         self._end(signal.SIGTERM)
 
     def _end(self, how: signal.Signals | None, wait: bool = True) -> None:
-        thread = getattr(self, "_thread", None)
-        if thread is not None:
+        if self._thread is not None:
             with self._cond:
                 self._closing = True
             self._wake()
-            thread.join()
+            self._thread.join()
             os.close(self._wake_r)
             os.close(self._wake_w)
             self._thread = None
@@ -234,13 +233,9 @@ class Pool:
         out = worker.out
         while out:
             try:
-                sent = os.writev(worker.tasks, out)
+                _advance(out, os.writev(worker.tasks, out))
             except BlockingIOError:
                 break
-            while out and sent >= len(out[0]):
-                sent -= len(out.pop(0))
-            if sent:
-                out[0] = out[0][sent:]
         if bool(out) != worker.writing:
             worker.writing = bool(out)
             if out:
@@ -299,6 +294,7 @@ def _fork(others: list[_Worker], start: Callable[[], None]) -> _Worker:
             for fd in (tasks_w, results_r, *[f for w in others for f in (w.tasks, w.results)]):
                 os.close(fd)
             start()
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while forking
             code = _serve(tasks_r, results_w)
         finally:
             os._exit(code)
@@ -372,8 +368,12 @@ def _read_exact(fd: int, size: int) -> bytearray | None:
 def _write_all(fd: int, chunks: list[bytes]) -> None:
     views = [memoryview(chunk) for chunk in chunks]
     while views:
-        sent = os.writev(fd, views)
-        while views and sent >= len(views[0]):
-            sent -= len(views.pop(0))
-        if sent:
-            views[0] = views[0][sent:]
+        _advance(views, os.writev(fd, views))
+
+
+def _advance(views: list[memoryview], sent: int) -> None:
+    """``views`` without their first ``sent`` bytes, which a write took."""
+    while views and sent >= len(views[0]):
+        sent -= len(views.pop(0))
+    if sent:
+        views[0] = views[0][sent:]
