@@ -833,9 +833,11 @@ def _island_text(tex: str) -> str:
         return _SIMPLE_ISLANDS[tex]
     if tex[0] == "$" and not _TEX_LEFT.search(tex.strip("$")):
         return tex.strip("$")  # $3$, $n$, $k=5$: the math reads as it is written
-    styled = _STYLED.fullmatch(tex)
+    styled = _STYLED.fullmatch(tex) or _SWITCHED.fullmatch(tex)
     if styled and "--" not in tex:
         return styled.group(1)  # \emph{single}, \url{https://...}: no pylatexenc (0.5 ms)
+    if len(tex) == 3 and tex[1] in "%&#_$" and tex[2].isascii() and tex[2].isalpha():
+        return tex[1:]  # \$N, \%a: a "$" or "%" before a letter, as the encoder escapes it
     if tex[0] == "$":
         text = math_text(tex)
         if text is not None:
@@ -844,11 +846,27 @@ def _island_text(tex: str) -> str:
 
 
 _SIMPLE_ISLANDS = {"\\" + c: c for c in "%&#_$"} | {"~": "\u00a0"}
+# What the encoder writes for a "~", "^", backslash or brace it cannot leave as it is: the
+# words _decoder teaches pylatexenc, read back without it (a listing with one such character
+# would otherwise cost each worker process pylatexenc's import and decoder: 60 M instructions).
+_SIMPLE_ISLANDS |= {
+    "\\textasciitilde{}": "~",
+    "\\textasciicircum{}": "^",
+    "\\textbackslash{}": "\\",
+    "\\textbraceleft{}": "{",
+    "\\textbraceright{}": "}",
+}
 # A text style or URL around words with nothing pylatexenc reads as TeX (ligatures, quotes,
 # specials): pylatexenc writes the words as they are.
 _STYLED = re.compile(
     r"\\(?:textit|textbf|textsc|textrm|textsl|textnormal|emph|underline|url)"
     r"\{([^\\{}$%&#_^~`']*)\}"
+)
+# An old-style font switch in a group around such words (``{\em not}``, ``{\bf FIFA}``): the
+# words, less the spaces the switch eats after it.
+_SWITCHED = re.compile(
+    r"\{\\(?:em|bf|it|sc|rm|tt|sl|sf)[ \t]+"
+    r"([^\\{}$%&#_^~`'\s](?:[^\\{}$%&#_^~`'\s]| )*)\}"
 )
 
 
