@@ -260,13 +260,19 @@ class _Outputs:
         self.dry_run = options.dry_run
         self.writers = []
         self.newlines: list[str] = []  # each output's: an existing file keeps its own
+        plain_too = any(t.format.plain_text for t in targets)
         for t in targets:
             existing = merging.get(t.path)
             appending = existing is not None and not existing.empty
             group = options.jabref_group if t.format.name in ("bibtex", "biblatex") else None
             self.writers.append(
                 t.format.writer(
-                    WriteOptions(unicode=options.unicode, appending=appending, jabref_group=group)
+                    WriteOptions(
+                        unicode=options.unicode,
+                        appending=appending,
+                        jabref_group=group,
+                        plain_too=plain_too,
+                    )
                 )
             )
             self.newlines.append(existing.newline if existing else t.format.newline)

@@ -465,13 +465,22 @@ def _protected(text: str) -> str:
     return " ".join(map(_PROTECTED_CHUNKS.__getitem__, text.split(" ")))
 
 
-def to_bibtex(text: str, *, ascii_only: bool = True, protect: bool = False) -> str:
+def to_bibtex(
+    text: str, *, ascii_only: bool = True, protect: bool = False, share: bool = False
+) -> str:
     """Listing text -> a BibTeX field value that is balanced and harmless to compile.
 
     ``protect`` braces words whose case a style must not change (titles). ``ascii_only`` writes
     non-ASCII letters as BibTeX special characters; characters with no TeX form stay UTF-8.
+    ``share``: the text's plain form is asked for next (RIS or CSL-JSON written in the same
+    run), so a long text is encoded from the scan :func:`plain_text` reads, which is kept for
+    it (see :func:`_to_bibtex_by_pieces`). The same value either way.
     """
-    result = _to_bibtex_split(text, ascii_only, protect)
+    result = None
+    if share and len(text) >= _LONG and not protect:  # an abstract
+        result = _to_bibtex_by_pieces(text, ascii_only)
+    if result is None:
+        result = _to_bibtex_split(text, ascii_only, protect)
     if result is None:  # rare: see _to_bibtex_split
         result = _to_bibtex_tokens(text, ascii_only, protect)
     # bibtexparser starts a new entry at an "@" that begins a line, even inside a value.
@@ -1076,7 +1085,13 @@ def _decoded_line(text: str) -> tuple[str, bool]:
     # Text with a backtick is scanned after its quotes are read; any other is scanned once
     # here, and the scan tells whether it needs decoding at all (see _reads_as_tex).
     # (A backtick is one of what _NEEDS_DECODING finds.)
-    parts, safe = (None, False) if "`" in text else _scan(text)
+    shared = _SHARED_SCANS.pop(text, None) if _SHARED_SCANS else None
+    if shared is not None:
+        parts, safe = shared  # taken out: _decoded_by_pieces may write into it
+    elif "`" in text:
+        parts, safe = None, False
+    else:
+        parts, safe = _scan(text)
     if parts is not None and not _reads_as_tex(parts):
         return (text, True) if safe else (unicodedata.normalize("NFC", text), False)
     decoded = _decoded_by_pieces(text, parts, safe)
@@ -1170,6 +1185,68 @@ def _scan(text: str) -> tuple[list[str | Any], bool]:
         i = find(36, i + 1)
     append(text[end:])
     return parts, safe
+
+
+# An abstract's scan, made for its BibTeX (to_bibtex with ``share``) and kept until its plain
+# text is asked for (RIS, CSL-JSON): a worker renders a part writer by writer, so that is a
+# part's papers later (a few hundred); :func:`_decoded_line` takes it out.
+_SHARED_SCANS: dict[str, tuple[list[str | Any], bool]] = {}
+
+
+def _to_bibtex_by_pieces(text: str, ascii_only: bool) -> str | None:
+    """``to_bibtex(text, ascii_only=ascii_only)`` for an abstract, from the scan its plain text
+    is read from (:func:`_scan`), or None where the pieces cannot vouch for it.
+
+    The encoder writes each piece as it writes it alone, and the plain runs between them as
+    they are (but for their non-ASCII characters, each on its own, in ASCII output): the
+    reasoning of :func:`_decoded_by_pieces`, whose limits hold here too (no display math, no
+    escaped brace, no brace or backslash outside a piece). A ligature is plain text to the
+    encoder. ``@`` at the start of a line is braced by to_bibtex, after this.
+
+    The scan is kept for the plain text (:data:`_SHARED_SCANS`), where that reads it: not for
+    text with a backtick, whose quotes are read before its scan."""
+    parts, safe = _scan(text)
+    if "`" not in text:
+        if len(_SHARED_SCANS) >= 1 << 12:  # bounded: texts whose plain form was not asked for
+            _SHARED_SCANS.clear()
+        _SHARED_SCANS[text] = (parts, safe)  # read, never written, here
+    if len(parts) == 1:
+        return None  # to_bibtex's own path for text with nothing TeX reads: no pieces to join
+    found = parts[1::2]
+    if _display_math_or_escaped_brace(text, parts, found):
+        return None
+    pieces = list(map(_PIECE_TEX[ascii_only].__getitem__, found))
+    if None in pieces:
+        return None
+    written: list[str] = parts.copy()
+    written[1::2] = pieces
+    if ascii_only and not text.isascii():
+        written[::2] = [p if p.isascii() else _encode_text(p) for p in written[::2]]
+    return "".join(written)
+
+
+class _PieceTex(dict[str, "str | None"]):
+    """A piece as the encoder writes it alone (None: a brace or backslash no group takes, or a
+    piece that the encoder's split leaves to its scanner), by piece, per ``ascii_only``."""
+
+    def __init__(self, ascii_only: bool) -> None:
+        super().__init__()
+        self.ascii_only = ascii_only
+
+    def __missing__(self, found: str) -> str | None:
+        if len(self) >= 1 << 16:  # bounded, as _SCANNED is
+            self.clear()
+        if found in ("{", "}", "\\"):
+            tex = None
+        elif found in _LIGATURE_CHARS:
+            tex = found  # plain text to the encoder
+        else:
+            tex = _to_bibtex_split(found, self.ascii_only, False)
+        self[found] = tex
+        return tex
+
+
+_PIECE_TEX = {ascii_only: _PieceTex(ascii_only) for ascii_only in (False, True)}
 
 
 # What a piece or a ligature starts with, and what the text holds there wherever one does:

@@ -143,6 +143,9 @@ class WriteOptions:
     unicode: bool | None = None
     appending: bool = False  # entries follow existing ones in a file the user already has
     jabref_group: str | None = None  # BibTeX/biblatex: new entries get groups = {NAME}
+    # Another output of the run writes the papers' text as plain text (Format.plain_text): a
+    # speed hint, never a change of what is written (see text.to_bibtex's ``share``).
+    plain_too: bool = False
 
 
 class Writer(Protocol):
@@ -183,6 +186,7 @@ class Format:
     module: str  # relative to this package
     description: str
     newline: str = "\n"  # RIS wants CRLF
+    plain_text: bool = False  # writes listing text as plain Unicode (text.plain_text), not TeX
     options: dict[str, object] = field(default_factory=dict)
 
     def writer(self, options: WriteOptions) -> Writer:
@@ -196,9 +200,25 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "biblatex", (), "bibtex", "biblatex for biber (UTF-8, date)", options={"biblatex": True}
     ),
-    Format("ris", (".ris",), "ris", "RIS for Zotero, EndNote, Mendeley, JabRef", newline="\r\n"),
-    Format("csl-json", (".json",), "csljson", "CSL-JSON for pandoc, Zotero, citeproc"),
-    Format("csl-yaml", (".yaml", ".yml"), "csljson", "CSL-YAML for pandoc", options={"yaml": True}),
+    Format(
+        "ris",
+        (".ris",),
+        "ris",
+        "RIS for Zotero, EndNote, Mendeley, JabRef",
+        newline="\r\n",
+        plain_text=True,
+    ),
+    Format(
+        "csl-json", (".json",), "csljson", "CSL-JSON for pandoc, Zotero, citeproc", plain_text=True
+    ),
+    Format(
+        "csl-yaml",
+        (".yaml", ".yml"),
+        "csljson",
+        "CSL-YAML for pandoc",
+        options={"yaml": True},
+        plain_text=True,
+    ),
 )
 
 

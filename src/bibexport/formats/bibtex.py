@@ -155,6 +155,7 @@ class Writer:
         # Each author as written, by the Person's identity (as RIS and CSL remember theirs):
         # cheaper than _author's lookups or bibtex_name's cache, which hashes the person.
         self._names = ByPerson(_AUTHORS[self.ascii_only])
+        self._share = options.plain_too
 
     def begin(self) -> str:
         return ""
@@ -218,7 +219,7 @@ class Writer:
         keywords_row = self._keywords_row
         authors = " and ".join(self._names.each(paper.authors))
         title = to_bibtex(paper.title, ascii_only=a, protect=True)
-        abstract = to_bibtex(paper.abstract, ascii_only=a)
+        abstract = to_bibtex(paper.abstract, ascii_only=a, share=self._share)
         chars = _NONE
         if a and not (
             authors.isascii() and title.isascii() and abstract.isascii() and keywords_row.isascii()
