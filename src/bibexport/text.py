@@ -1084,16 +1084,17 @@ def _decoded_line(text: str) -> tuple[str, bool]:
     characters."""
     # Text with a backtick is scanned after its quotes are read; any other is scanned once
     # here, and the scan tells whether it needs decoding at all (see _reads_as_tex).
-    # (A backtick is one of what _NEEDS_DECODING finds.)
+    # (A backtick is one of what _NEEDS_DECODING finds.) A scan the BibTeX writer made of the
+    # text is taken out (_decoded_by_pieces may write into it): for text with a backtick, it
+    # serves where reading the quotes changes nothing (``words'', whose quotes the scan finds
+    # as ligatures), which _decoded_by_pieces would otherwise find out before its own scan.
     shared = _SHARED_SCANS.pop(text, None) if _SHARED_SCANS else None
-    if shared is not None:
-        parts, safe = shared  # taken out: _decoded_by_pieces may write into it
-    elif "`" in text:
-        parts, safe = None, False
+    if "`" in text:
+        parts, safe = shared if shared is not None and _quoted(text) == text else (None, False)
     else:
-        parts, safe = _scan(text)
-    if parts is not None and not _reads_as_tex(parts):
-        return (text, True) if safe else (unicodedata.normalize("NFC", text), False)
+        parts, safe = _scan(text) if shared is None else shared
+        if not _reads_as_tex(parts):
+            return (text, True) if safe else (unicodedata.normalize("NFC", text), False)
     decoded = _decoded_by_pieces(text, parts, safe)
     if decoded is None:
         return tex_to_text(to_bibtex(text, ascii_only=False)), False
@@ -1203,13 +1204,11 @@ def _to_bibtex_by_pieces(text: str, ascii_only: bool) -> str | None:
     escaped brace, no brace or backslash outside a piece). A ligature is plain text to the
     encoder. ``@`` at the start of a line is braced by to_bibtex, after this.
 
-    The scan is kept for the plain text (:data:`_SHARED_SCANS`), where that reads it: not for
-    text with a backtick, whose quotes are read before its scan."""
+    The scan is kept for the plain text (:data:`_SHARED_SCANS`)."""
     parts, safe = _scan(text)
-    if "`" not in text:
-        if len(_SHARED_SCANS) >= 1 << 12:  # bounded: texts whose plain form was not asked for
-            _SHARED_SCANS.clear()
-        _SHARED_SCANS[text] = (parts, safe)  # read, never written, here
+    if len(_SHARED_SCANS) >= 1 << 12:  # bounded: texts whose plain form was not asked for
+        _SHARED_SCANS.clear()
+    _SHARED_SCANS[text] = (parts, safe)  # read, never written, here
     if len(parts) == 1:
         return None  # to_bibtex's own path for text with nothing TeX reads: no pieces to join
     found = parts[1::2]
