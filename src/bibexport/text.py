@@ -1217,7 +1217,7 @@ def _to_bibtex_by_pieces(text: str, ascii_only: bool) -> str | None:
     pieces = list(map(_PIECE_TEX[ascii_only].__getitem__, found))
     if None in pieces:
         return None
-    written: list[str] = parts.copy()
+    written = parts.copy()
     written[1::2] = pieces
     if ascii_only and not text.isascii():
         written[::2] = [p if p.isascii() else _encode_text(p) for p in written[::2]]
