@@ -326,7 +326,20 @@ def _tex_for_run(error: UnicodeError) -> tuple[str, int]:
         raise error
     run = error.object[error.start : error.end]
     table = _TEXT_TABLE
-    return "".join([table[ord(c)] for c in run]) if len(run) > 1 else table[ord(run)], error.end
+    tex = "".join([table[ord(c)] for c in run]) if len(run) > 1 else table[ord(run)]
+    if len(_MET) < _MET_MAX:
+        for c in run[:_MET_MAX]:
+            if table[ord(c)].isascii():
+                _MET[c] = table[ord(c)]
+    return tex, error.end
+
+
+# The first few characters the handler wrote as ASCII TeX: a listing's abstracts hold the
+# same few (dashes, ``×``). Each is replaced in C in a long text that holds it, before the
+# encoder's pass and the handler's calls (a Python call, an exception object and its
+# attributes per run: ~10,000 instructions for a dash; a replace costs about half that).
+_MET: dict[str, str] = {}
+_MET_MAX = 8
 
 
 codecs.register_error("bibexport.tex", _tex_for_run)
@@ -341,6 +354,11 @@ def _encode_text(text: str) -> str:
         return text
     if len(text) < _LONG:  # a name, a title: the codec's call costs more than the scan
         return _encode_chars(text, True)
+    for ch, tex in _MET.items():  # each is encoded per character: replacing it is the same
+        if ch in text:
+            text = text.replace(ch, tex)
+            if text.isascii():
+                return text
     try:
         return text.encode("ascii", "bibexport.tex").decode("ascii")
     except UnicodeEncodeError:  # a character with no TeX form (CJK...): kept as UTF-8
