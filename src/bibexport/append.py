@@ -12,8 +12,8 @@ import fcntl
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from ._dataclass import dataclass
 from .errors import OutputError
 from .output import resolve_target
 

@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from ._dataclass import dataclass
 from ._lazy import lazy
 from .model import Origin, Paper
 from .records import Record, _new_record, fold_plain, ids_in_text, normalise_id

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Protocol
 
+from ._dataclass import dataclass
 from ._lazy import lazy
 from .errors import BibexportError
 from .model import PAPER_AS_WRITTEN, Origin, Paper, Person, Venue, new_paper

@@ -12,10 +12,11 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import BinaryIO
 
+from .._dataclass import dataclass
 from .._lazy import lazy
 from ..errors import InputError, Problem
 from ..inputs import STDIN, Block, display_name, open_input, read_blocks, utf8_blocks
