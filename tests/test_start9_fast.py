@@ -10,6 +10,7 @@ import pickle
 import re
 import subprocess
 import sys
+from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -196,3 +197,36 @@ def test_model_behaves_as_dataclasses_makes_it(data: st.DataObject) -> None:
             delattr(obj, name)
     changed = dataclasses.replace(ours, **{name: getattr(ours_b, name)})
     assert repr(changed) == repr(dataclasses.replace(theirs, **{name: getattr(theirs_b, name)}))
+
+
+# Patterns a conversion to BibTeX does not use (a JabRef library's blocks, non-ASCII words,
+# the authN markers, math, mixed quotes) stay uncompiled through a run; HEADER and TOTAL
+# until the listing's header is read (after a big run's workers have started).
+_UNUSED = (
+    ("bibexport.append", "_BLOCK_START"),
+    ("bibexport.dedup", "_WORD"),
+    ("bibexport.keys", "_AUTHORS_N"),
+    ("bibexport.keys", "_AUTH_N"),
+    ("bibexport.text", "_INLINE_MATH"),
+    ("bibexport.text", "_DISPLAY_MATH"),
+    ("bibexport.text", "_MIXED_QUOTES"),
+)
+
+
+def test_a_run_leaves_them_uncompiled(tmp_path: Path) -> None:
+    listing = Path(__file__).parents[1] / "examples" / "iclr2023-notable-top25-page1.txt"
+    code = (
+        "import json, sys\n"
+        "from bibexport import cli\n"
+        "from bibexport._lazy import _Lazy\n"
+        "import bibexport.formats.listing as listing\n"
+        "before = [isinstance(vars(listing)[n], _Lazy) for n in ('HEADER', 'TOTAL')]\n"
+        f"try:\n    cli.main([{str(listing)!r}, '-q', '--no-config', '-o', "
+        f"{str(tmp_path / 'out.bib')!r}], prog_name='bibexport')\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        f"print(json.dumps([before, [isinstance(vars(sys.modules[m])[n], _Lazy) for m, n in "
+        f"{_UNUSED!r}]]))"
+    )
+    before, after = _run(code)
+    assert before == [True, True]
+    assert after == [True] * len(_UNUSED)
