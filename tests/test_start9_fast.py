@@ -230,3 +230,16 @@ def test_a_run_leaves_them_uncompiled(tmp_path: Path) -> None:
     before, after = _run(code)
     assert before == [True, True]
     assert after == [True] * len(_UNUSED)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_importing_the_cli_leaves_the_collector_as_it_was(enabled: bool) -> None:
+    """cli.py holds the cyclic collector off while it imports, then freezes what it made."""
+    code = (
+        "import gc, json\n"
+        f"{'gc.enable()' if enabled else 'gc.disable()'}\n"
+        "frozen = gc.get_freeze_count()\n"
+        "import bibexport.cli\n"
+        "print(json.dumps([gc.isenabled(), gc.get_freeze_count() > frozen + 10000]))"
+    )
+    assert _run(code) == [enabled, True]
