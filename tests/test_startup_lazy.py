@@ -84,11 +84,11 @@ def test_cli_selection_is_selection_parse(
 def _lazy_patterns() -> list[tuple[ModuleType, str]]:
     """Every ``NAME = lazy(globals(), "NAME", ...)`` of bibexport's modules, read from their
     source: the stand-in, or the pattern that took its place."""
-    from bibexport import dedup, keys, records, text
+    from bibexport import append, dedup, keys, records, text
     from bibexport.formats import listing
 
     found = []
-    for module in (dedup, keys, listing, names, records, text):
+    for module in (append, dedup, keys, listing, names, records, text):
         source = Path(str(module.__file__)).read_text(encoding="utf-8")
         for m in re.finditer(r'^(\w+) = lazy\(\s*globals\(\),\s*"(\w+)"', source, re.M):
             assert m.group(1) == m.group(2), f"{module.__name__}: {m.group(1)} binds {m.group(2)}"

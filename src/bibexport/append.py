@@ -12,13 +12,15 @@ import fcntl
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from ._dataclass import dataclass
+from ._lazy import lazy
 from .errors import OutputError
 from .output import resolve_target
 
 # JabRef keeps its metadata in @Comment blocks at the end of the file; new entries go before.
-_BLOCK_START = re.compile(rb"^[ \t]*@(\w+)\s*[{(]\s*(jabref-meta:)?", re.M)
+# Compiled when a library has them (_lazy), not in every run.
+_BLOCK_START = lazy(globals(), "_BLOCK_START", rb"^[ \t]*@(\w+)\s*[{(]\s*(jabref-meta:)?", re.M)
 MERGEABLE = frozenset({"bibtex", "biblatex", "ris", "csl-json"})
 
 

@@ -14,10 +14,11 @@ import os
 import re
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING
 
 from ._configfile import ENV, PYPROJECT  # which file to read: found there (_configfile)
+from ._dataclass import dataclass
 from .errors import InputError
 
 if TYPE_CHECKING:

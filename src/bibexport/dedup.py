@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from ._dataclass import dataclass
 from ._lazy import lazy
 from .model import Origin, Paper
 from .records import Record, _new_record, fold_plain, ids_in_text, normalise_id
@@ -69,7 +69,7 @@ _TITLE_RANK = {SAME_TITLE_FIRST_AUTHOR: 0, SAME_TITLE_AUTHOR: 1, PREPRINT_OF: 2}
 NEAR_MIN_WORDS = 4  # below this, one word is too much of a title to call the rest a match
 _NEGATIONS = frozenset("not no non without never nor none un anti beyond versus vs".split())
 _COMPARATIVES = frozenset({"er", "r", "est", "st"})  # fast/faster: a new claim, not a typo
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy(globals(), "_WORD", r"[a-z0-9]+")  # for non-ASCII folds only: rare
 _BARE_TEX_SPECIAL = lazy(globals(), "_BARE_TEX_SPECIAL", r"(?<!\\)([%&])")
 _DIGIT = lazy(globals(), "_DIGIT", r"\d")
 

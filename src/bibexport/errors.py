@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ._dataclass import dataclass
 
 
 class BibexportError(Exception):

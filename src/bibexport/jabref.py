@@ -25,8 +25,8 @@ escaped once more (MetaDataSerializer), each line ending with ``;``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ._dataclass import dataclass
 from .append import Existing
 from .errors import InputError
 

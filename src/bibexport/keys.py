@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Protocol
 
+from ._dataclass import dataclass
 from ._lazy import lazy
 from .errors import BibexportError
 from .model import PAPER_AS_WRITTEN, Origin, Paper, Person, Venue, new_paper
@@ -196,9 +197,12 @@ MODIFIERS: dict[str, Callable[[str], str]] = {
     "upper": str.upper,
     "capitalize": _capitalise,
 }
+# Compiled when a pattern has a marker of no other name (_lazy), not in every run.
+_AUTHORS_N = lazy(globals(), "_AUTHORS_N", r"authors(\d+)")
+_AUTH_N = lazy(globals(), "_AUTH_N", r"auth(\d+)")
 _PARAMETRISED = (
-    (re.compile(r"authors(\d+)"), lambda p, n: _authors_n(p, n)),
-    (re.compile(r"auth(\d+)"), lambda p, n: _first_author(p)[:n]),
+    (_AUTHORS_N, lambda p, n: _authors_n(p, n)),
+    (_AUTH_N, lambda p, n: _first_author(p)[:n]),
 )
 
 

@@ -28,10 +28,11 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
+from ._dataclass import dataclass
 from .errors import InputError, Problem
 from .inputs import open_input
 from .keys import fold

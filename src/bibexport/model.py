@@ -6,8 +6,10 @@ CSL writer is nearly the identity and every other format converts to and from on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from ._dataclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

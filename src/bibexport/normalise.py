@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ._dataclass import dataclass
 from .errors import Problem
 from .formats.listing import Header, ListingEntry
 from .model import Paper, Person, Venue, new_paper

@@ -10,10 +10,11 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from ._dataclass import dataclass
 from .append import Existing, folder_lock, read_existing
 from .errors import InputError, Problem
 from .formats import Format, WriteOptions, Writer, get_format
@@ -460,7 +461,7 @@ def _collector_paused() -> Iterator[None]:
 def convert(
     listings: Sequence[str],
     targets: Sequence[Target],
-    options: Options = Options(),
+    options: Options = Options(),  # noqa: B008 (a frozen dataclass: _dataclass.dataclass)
     report: Report | None = None,
     tick: Tick | None = None,
 ) -> Summary:

@@ -7,10 +7,10 @@ common case, does not import the readers: matching a listing against itself need
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from ._dataclass import dataclass
 from ._lazy import lazy
 from .model import Origin, _twin
 

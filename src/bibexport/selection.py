@@ -11,8 +11,9 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ._dataclass import dataclass
 from .errors import InputError
 from .model import Paper, Person
 

@@ -260,8 +260,8 @@ def _math_end(text: str, start: int) -> int | None:
 
 
 # Math runs to the next unescaped "$" (or "$$"), never across a paragraph break or empty.
-_INLINE_MATH = re.compile(r"\$(?:[^$\\\n]|\\.|\n(?!\n))+\$", re.DOTALL)
-_DISPLAY_MATH = re.compile(r"\$\$(?:[^$\\\n]|\\.|\n(?!\n))+\$\$", re.DOTALL)
+_INLINE_MATH = lazy(globals(), "_INLINE_MATH", r"\$(?:[^$\\\n]|\\.|\n(?!\n))+\$", re.DOTALL)
+_DISPLAY_MATH = lazy(globals(), "_DISPLAY_MATH", r"\$\$(?:[^$\\\n]|\\.|\n(?!\n))+\$\$", re.DOTALL)
 
 
 def _safe_math(body: str) -> bool:
@@ -781,7 +781,7 @@ def _decoder() -> tuple[LatexNodes2Text, object]:
 
 
 # ``words" (TeX open quote, ASCII close quote), common in abstracts typed for OpenReview.
-_MIXED_QUOTES = re.compile(r'``([^`"\\]*)"')
+_MIXED_QUOTES = lazy(globals(), "_MIXED_QUOTES", r'``([^`"\\]*)"')
 _SINGLE_QUOTES = re.compile(r"`(?<![`\\]`)([^`'\\\n]+)'(?!')")  # `rarity score' -> ‘rarity score’
 
 

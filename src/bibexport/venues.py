@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from bibexport.model import Venue
+
+from ._dataclass import dataclass
 
 _UNITS = (
     "",

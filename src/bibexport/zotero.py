@@ -23,9 +23,9 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import quote
 
+from ._dataclass import dataclass
 from .errors import InputError, Problem
 from .inputs import open_input
 from .keys import fold

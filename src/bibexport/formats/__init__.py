@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Generic, Protocol, TypeVar
 
+from .._dataclass import dataclass
 from ..errors import Problem, UnknownFormatError
 from ..model import Origin, Paper, Person, Venue
 

@@ -12,21 +12,25 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import BinaryIO
 
+from .._dataclass import dataclass
 from .._lazy import lazy
 from ..errors import InputError, Problem
 from ..inputs import STDIN, Block, display_name, open_input, read_blocks, utf8_blocks
 from ..model import Origin, new_origin
 from ..text import collapse_space
 
-HEADER = re.compile(
+# The venue and total lines: read by the main process once its workers have started (_lazy).
+HEADER = lazy(
+    globals(),
+    "HEADER",
     r"^(?P<venue>[A-Za-z][\w&+-]*?)(?:[.\s](?P<year>(?:19|20)\d\d))?"
-    r"(?:\s*[-\u2013\u2014]\s*(?P<track>.*))?$"
+    r"(?:\s*[-\u2013\u2014]\s*(?P<track>.*))?$",
 )
-TOTAL = re.compile(r"^Total\s*:\s*(?P<total>\d[\d,.\u202f\u00a0 ]*)$", re.IGNORECASE)
+TOTAL = lazy(globals(), "TOTAL", r"^Total\s*:\s*(?P<total>\d[\d,.\u202f\u00a0 ]*)$", re.IGNORECASE)
 PAPER = re.compile(r"^#(?P<number>\d+)\s+(?P<title>.*)$")
 AUTHORS = lazy(globals(), "AUTHORS", r"^Authors?\s*:\s*(?P<authors>.*)$", re.IGNORECASE)
 TAG = lazy(globals(), "TAG", r"\s*\[(?P<name>[A-Za-z][A-Za-z ]*?)\d*\]\s*$")
