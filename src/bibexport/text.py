@@ -328,7 +328,7 @@ def _tex_for_run(error: UnicodeError) -> tuple[str, int]:
     table = _TEXT_TABLE
     tex = "".join([table[ord(c)] for c in run]) if len(run) > 1 else table[ord(run)]
     if len(_MET) < _MET_MAX:
-        for c in run[:_MET_MAX]:
+        for c in run[: _MET_MAX - len(_MET)]:  # at most that many new ones
             if table[ord(c)].isascii():
                 _MET[c] = table[ord(c)]
     return tex, error.end
