@@ -88,6 +88,19 @@ def _fresh_interpreter(code: str) -> list[str]:
     return run.stdout.split("\n")
 
 
+def _plain_in_fresh_interpreter(texts: list[str]) -> tuple[str, str]:
+    """``repr`` of the texts' plain_text in a new Python, and the pylatexenc modules that
+    Python imported for them (printed as a sorted list)."""
+    code = (
+        "import sys\n"
+        "from bibexport.text import plain_text\n"
+        f"print([plain_text(t) for t in {texts!r}])\n"
+        "print(sorted(name for name in sys.modules if name.startswith('pylatexenc')))\n"
+    )
+    out = _fresh_interpreter(code)
+    return out[0], out[1]
+
+
 def test_titles_with_simple_math_never_import_pylatexenc() -> None:
     """The point of the tables: a worker process that meets these titles (paper_match_parts
     reads every title as plain text) imports no pylatexenc."""
@@ -95,15 +108,9 @@ def test_titles_with_simple_math_never_import_pylatexenc() -> None:
         "$\\ell_1$-Regularized $\\mathcal{O}(\\sqrt{T})$ Regret in $O(n \\log n)$ Time",
         "$\\mathrm{SE}(3)$-Equivariant $\\alpha$-Stable $\\epsilon$-Optimal $\\beta$-VAE",
     ]
-    code = (
-        "import sys\n"
-        "from bibexport.text import plain_text\n"
-        f"print([plain_text(t) for t in {titles!r}])\n"
-        "print(any(name.startswith('pylatexenc') for name in sys.modules))\n"
-    )
-    out = _fresh_interpreter(code)
-    assert out[0] == repr([plain_text(t) for t in titles])
-    assert out[1] == "False"
+    plain, imported = _plain_in_fresh_interpreter(titles)
+    assert plain == repr([plain_text(t) for t in titles])
+    assert imported == "[]"
 
 
 # --- text islands without pylatexenc ----------------------------------------------------------
@@ -158,15 +165,9 @@ def test_the_generated_listings_texts_never_import_pylatexenc() -> None:
         "It reduces the number of kernel evaluations by $\\textbf{3x}$ and memory by 40\\%.",
         "Using only $3$-$5$ examples of a concept, we learn new ``words'' in the embedding space.",
     ]
-    code = (
-        "import sys\n"
-        "from bibexport.text import plain_text\n"
-        f"print([plain_text(t) for t in {texts!r}])\n"
-        "print(sorted(name for name in sys.modules if name.startswith('pylatexenc')))\n"
-    )
-    out = _fresh_interpreter(code)
-    assert out[0] == repr([plain_text(t) for t in texts])
-    assert out[1] == "[]"
+    plain, imported = _plain_in_fresh_interpreter(texts)
+    assert plain == repr([plain_text(t) for t in texts])
+    assert imported == "[]"
 
 
 # What math islands are made of: the tables' commands, commands not in them, letters, digits,

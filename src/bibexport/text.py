@@ -1243,8 +1243,8 @@ def _to_bibtex_by_pieces(text: str, ascii_only: bool) -> str | None:
 
 
 class _PieceTex(dict[str, "str | None"]):
-    """A piece as the encoder writes it alone (None: a brace or backslash no group takes, or a
-    piece that the encoder's split leaves to its scanner), by piece, per ``ascii_only``."""
+    """A piece as the encoder writes it alone (None: a piece the encoder's split leaves to its
+    scanner, such as a brace no group takes), by piece, per ``ascii_only``."""
 
     def __init__(self, ascii_only: bool) -> None:
         super().__init__()
@@ -1253,10 +1253,8 @@ class _PieceTex(dict[str, "str | None"]):
     def __missing__(self, found: str) -> str | None:
         if len(self) >= 1 << 16:  # bounded, as _SCANNED is
             self.clear()
-        if found in ("{", "}", "\\"):
-            tex = None
-        elif found in _LIGATURE_CHARS:
-            tex = found  # plain text to the encoder
+        if found in _LIGATURE_CHARS:
+            tex: str | None = found  # plain text to the encoder
         else:
             tex = _to_bibtex_split(found, self.ascii_only, False)
         self[found] = tex
