@@ -480,6 +480,37 @@ def test_a_worker_that_died_before_more_work_is_sent_is_one_line(tmp_path: Path)
             workers.pool.submit(_die, None)
 
 
+def test_the_collector_comes_back_after_the_index_is_let_go(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Back on, the collector's first collection walks every object made while it was off and
+    still alive: the run's index (a record per paper) is let go before, so a big run does not
+    pay a walk over all its papers (1 s for 100,000) to free nothing."""
+    import gc
+
+    from bibexport.records import Record
+
+    n = 600
+    papers = "".join(
+        f"#{i} Study {i} of Learning Thing {i % 97} [PDF] [Copy] [Kimi]\n\n"
+        f"Authors: Ada Lovelace{i} ; Alan Turing{i % 13}\n\nAn abstract {i}.\n\n"
+        for i in range(1, n + 1)
+    )
+    listing = tmp_path / "big.txt"
+    listing.write_text(f"ICLR.2023 - Poster\n\nTotal: {n}\n\n{papers}", encoding="utf-8")
+    records: list[int] = []
+    real = gc.enable
+
+    def spy() -> None:
+        records.append(sum(isinstance(o, Record) for o in gc.get_objects(0)))
+        real()
+
+    monkeypatch.setattr(gc, "enable", spy)
+    _, _, summary = run(monkeypatch, True, [listing], [(tmp_path / "a.bib", "bibtex")])
+    assert summary.papers == n
+    assert records == [0]
+
+
 def test_the_garbage_collector_is_back_after_a_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -620,6 +620,9 @@ def _run(
                 with _collector_paused():
                     for done in workers.papers(items):
                         add_part(done)
+                    # Let go while the collector is off: back on, its first collection would
+                    # walk every record and table the run made (1 s for 100,000 papers).
+                    index = None
                 check_selection(options, filters)
                 count_notes(readers, summary)
         else:
