@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# No property test has a deadline: the tests assert behaviour, never speed (benchmarks/ measure
+# that), and a shared machine that loses the CPU for a moment made hypothesis's default 200 ms
+# per example fail a test that was right (DeadlineExceeded). Each test's own settings still
+# choose its number of examples.
+settings.register_profile("bibexport", deadline=None)
+settings.load_profile("bibexport")
 
 DATA = Path(__file__).parent / "data"
 LISTINGS = DATA / "listings"
