@@ -453,7 +453,48 @@ def test_shared_author_is_any_pair_of_the_same_family(ours: list[str], theirs: l
     """The test answers as its rule says, whatever its shortcuts (names shorter than four
     letters, heads and tails that agree without one name starting or ending the other)."""
     expected = any(dedup._same_family(a, b) for a in ours for b in theirs)
-    assert dedup._Authors(tuple(ours)).shared(tuple(theirs)) is expected
+    names = dedup._Names()  # theirs are an indexed record's: known before any paper's test
+    names.pending.append(tuple(theirs))
+    assert dedup._Authors(tuple(ours), names).shared(tuple(theirs)) is expected
+
+
+# Names of which some start or end others, and names that share only their first or last four
+# letters ("chenwang" and "chenxi", "chang" and "zhang").
+_AFFIXED = st.sampled_from(
+    "gool vangool goolsby garcia garciaperez perez chen chenwang chenxi wang huang chang "
+    "zhang li wu wuhan".split()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.one_of(_AFFIXED, _FAMILY), min_size=1, max_size=3), st.booleans()),
+        max_size=12,
+    )
+)
+def test_the_author_test_knows_every_name_indexed_so_far(
+    steps: list[tuple[list[str], bool]],
+) -> None:
+    """Papers matched and added in turn, as a run does: each one word from a record's title
+    is matched by any pair of the same family, whatever names came before it and after the
+    names it was compared with (the index's own names and what each is near: see _Names)."""
+    index = Index()
+    added: list[tuple[int, tuple[str, ...]]] = []
+    for i, (families, add_first) in enumerate(steps):
+        ours = tuple(families)
+        if add_first:
+            index.add_parts(f"a{i}", "inproceedings", Origin("x", 1), _near_parts(i, ours, ""))
+            added.append((i, ours))
+        for j, theirs in added:  # only the record of title j is one word from this one
+            match = index.match_parts(_near_parts(j, ours, "sparse "))
+            expected = any(dedup._same_family(a, b) for a in ours for b in theirs)
+            assert (match is not None and match.record.key == f"a{j}") is expected, (j, ours)
+
+
+def _near_parts(i: int, families: tuple[str, ...], word: str) -> dedup.MatchParts:
+    """Title ``i``, with a word added or not: titles of two ``i`` are two words apart."""
+    return dedup.match_parts_of(f"learning {word}graphs number{i} from data", families, 2022)
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import TypeVar
 
 from ._dataclass import dataclass
@@ -349,43 +350,97 @@ _HEAD = _Cut(slice(4)).__getitem__
 _TAIL = _Cut(slice(-4, None)).__getitem__
 
 
+class _Names:
+    """The family names of an index's records, by their first and by their last four letters:
+    the names a paper's may share one with (see :class:`_Authors`) are then looked up once per
+    paper, rather than cut out of every candidate record's names."""
+
+    __slots__ = ("by_head", "by_tail", "known", "near_of", "pending")
+
+    def __init__(self) -> None:
+        self.known: set[str] = set()
+        self.by_head: dict[str, list[str]] = {}
+        self.by_tail: dict[str, list[str]] = {}
+        # Each record's names, as it is indexed: taken in when a paper is next compared with
+        # records (flush), many records' at once, in C (most papers bring no new name).
+        self.pending: list[tuple[str, ...]] = []
+        self.near_of = _NearOf(self)
+
+    def flush(self) -> None:
+        """Take in the pending records' names."""
+        known = self.known
+        fresh = set(chain.from_iterable(self.pending))
+        self.pending.clear()
+        if fresh <= known:
+            return
+        fresh = fresh.difference(known)  # not -=, which would go through all of known
+        known |= fresh
+        by_head, by_tail, near_of = self.by_head, self.by_tail, self.near_of
+        for name in fresh:
+            heads = by_head.setdefault(_HEAD(name), [])
+            tails = by_tail.setdefault(_TAIL(name), [])
+            for other in chain(heads, tails):  # those near the new name: near it too now
+                near_of.pop(other, None)
+            heads.append(name)
+            tails.append(name)
+
+
+class _NearOf(dict[str, tuple[str, ...]]):
+    """A family name -> the known names with its head or its tail, kept for known names."""
+
+    def __init__(self, names: _Names) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, name: str) -> tuple[str, ...]:
+        names = self.names
+        near = (*names.by_head.get(_HEAD(name), ()), *names.by_tail.get(_TAIL(name), ()))
+        if name in names.known:  # what a name not known is near changes when it becomes known
+            self[name] = near
+        return near
+
+
 class _Authors:
     """A paper's family names, prepared to be compared with many records' quickly."""
 
-    __slots__ = ("exact", "families", "heads", "tails")
+    __slots__ = ("exact", "families", "near")
 
-    def __init__(self, families: tuple[str, ...]) -> None:
-        """``families`` folded by :func:`family`, none empty (as :func:`paper_families`)."""
+    def __init__(self, families: tuple[str, ...], names: _Names) -> None:
+        """``families`` folded by :func:`family`, none empty (as :func:`paper_families`);
+        ``names`` those of every record the paper will be compared with."""
         self.families = families
-        self.exact = frozenset(families)
-        # Where one name starts or ends another, their first (or last) four letters agree. A
+        if names.pending:
+            names.flush()
+        self.exact = exact = frozenset(families)
+        # Where one name starts or ends another, their first (or last) four letters agree (a
         # name of fewer letters is its own head and tail here: that only lets through what
-        # ``exact`` has let through already.
-        self.heads = frozenset(map(_HEAD, families))
-        self.tails = frozenset(map(_TAIL, families))
+        # ``exact`` has let through already). So the records' names that may share one with
+        # ours are those with a head or tail of ours: ``near``, a superset of the names that do.
+        self.near = exact.union(*map(names.near_of.__getitem__, families))
 
     def shared(self, theirs: Sequence[str]) -> bool:
-        """One family name in common (:func:`_same_family`). Most records share none: three
+        """One family name in common (:func:`_same_family`). Most records share none: two
         tests in C say so for them."""
         if not self.exact.isdisjoint(theirs):
             return True
-        if self.heads.isdisjoint(map(_HEAD, theirs)) and self.tails.isdisjoint(map(_TAIL, theirs)):
+        if self.near.isdisjoint(theirs):
             return False
         return self.affix(theirs)
 
     def affix(self, theirs: Sequence[str]) -> bool:
-        """:meth:`shared` for names none of which is one of ours, where one has a head or tail
-        of ours: whether it starts or ends one of ours, or one of ours it."""
-        heads, tails = self.heads, self.tails
+        """:meth:`shared` for names none of which is one of ours, where one is ``near`` ours:
+        whether it starts or ends one of ours, or one of ours it."""
+        near = self.near
         for name in theirs:
-            if _HEAD(name) in heads or _TAIL(name) in tails:
+            if name in near:
                 for ours in self.families:
                     if _same_family(name, ours):
                         return True
         return False
 
-    def first_shared(self, theirs: Sequence[str]) -> bool:
-        return bool(self.families and theirs) and _same_family(self.families[0], theirs[0])
+
+def _first_shared(ours: Sequence[str], theirs: Sequence[str]) -> bool:
+    return bool(ours and theirs) and _same_family(ours[0], theirs[0])
 
 
 def _years_close(record: Record, year: int | None) -> bool:
@@ -505,6 +560,8 @@ class Index:
         self._by_title: dict[str, Record | list[Record]] = {}
         self._by_thirds: dict[int, Record | list[Record]] = {}
         self._by_short: dict[str, Record | list[Record]] = {}
+        self._names = _Names()  # every record's, for _Authors
+        self._pending_names = self._names.pending
         self._size = 0
         self.extend(records)
 
@@ -524,12 +581,14 @@ class Index:
             title_words = [words(r.title) for r in records]
         if shorts is None:
             shorts = [short_fingerprint(r.title) for r in records]
-        by_id, put = self._by_id, self._put
+        by_id, put, names = self._by_id, self._put, self._names
+        pending = names.pending
         for record, title, short in zip(records, title_words, shorts, strict=True):
             if record.ids:
                 for i in record.ids:
                     by_id.setdefault(i, record)
             if title:
+                pending.append(record.families)
                 n = len(title)
                 put(record, "".join(title), _thirds(title, n) if n >= NEAR_MIN_WORDS else (), short)
         self._size += len(records)
@@ -555,6 +614,7 @@ class Index:
         # workers do not send them apart (parallel.PackedParts).
         own = look[3:6] if len(look) == 9 else look[:3]
         record = _new_record(key, entry_type, title, families, year, _NO_IDS, origin, False)
+        self._pending_names.append(families)
         # self._put(record, fingerprint, own, short), inlined: once per paper of a run
         by_title = self._by_title
         if by_title.setdefault(fingerprint, record) is not record:
@@ -611,7 +671,7 @@ class Index:
         ours: _Authors | None = None  # made only for a paper with candidates: most have none
         held = self._by_title.get(fingerprint)
         if held is not None:
-            ours = _Authors(families)
+            ours = _Authors(families, self._names)
             best: tuple[int, Record, str] | None = None
             apart: Record | None = None
             for record in held if isinstance(held, list) else (held,):
@@ -631,8 +691,8 @@ class Index:
         # The possible duplicates. Most papers have none: one look at the tables says so.
         by_thirds = self._by_thirds
         if look and not by_thirds.keys().isdisjoint(look):
-            ours = ours or _Authors(families)
-            exact, heads, tails = ours.exact, ours.heads, ours.tails
+            ours = ours or _Authors(families, self._names)
+            exact, near = ours.exact, ours.near
             title_words: tuple[str, ...] | None = None  # most papers find no candidate's authors
             for key in look:
                 held = by_thirds.get(key)
@@ -640,15 +700,13 @@ class Index:
                     continue
                 # Most candidates share no author (a title's thirds recur across papers): the
                 # author test comes first, ours.shared(theirs) inlined (282,686 candidates for
-                # the 100k benchmark listing's papers, 88% without an author in common).
+                # the 100k benchmark listing's papers, 88% without an author in common). Its
+                # first test, near.isdisjoint, looks each name up in C: cutting every name's
+                # head and tail instead cost 4,000 instructions a candidate.
                 for record in held if isinstance(held, list) else (held,):
                     theirs = record.families
-                    if exact.isdisjoint(theirs) and (
-                        (
-                            heads.isdisjoint(map(_HEAD, theirs))
-                            and tails.isdisjoint(map(_TAIL, theirs))
-                        )
-                        or not ours.affix(theirs)
+                    if near.isdisjoint(theirs) or (
+                        exact.isdisjoint(theirs) and not ours.affix(theirs)
                     ):
                         continue
                     if not _years_close(record, year):
@@ -661,11 +719,11 @@ class Index:
         # title as another's short title, then this title's short title as another's title
         # (each looked at here first: most papers have neither).
         if fingerprint in self._by_short:
-            found = self._short_match(self._by_short, fingerprint, families, year, ours)
+            found = self._short_match(self._by_short, fingerprint, families, year)
             if found is not None:
                 return found
         if short and short in self._by_title:
-            return self._short_match(self._by_title, short, families, year, ours)
+            return self._short_match(self._by_title, short, families, year)
         return None
 
     @staticmethod
@@ -674,11 +732,9 @@ class Index:
         text: str,
         families: tuple[str, ...],
         year: int | None,
-        ours: _Authors | None,
     ) -> Match | None:
-        ours = ours or _Authors(families)
         for record in _get(table, text):
-            if ours.first_shared(record.families) and _years_close(record, year):
+            if _first_shared(families, record.families) and _years_close(record, year):
                 return Match(record, SAME_SHORT_TITLE, False)
         return None
 
@@ -686,6 +742,6 @@ class Index:
     def _title_reason(record: Record, ours: _Authors) -> str:
         if record.preprint:
             return PREPRINT_OF
-        if ours.first_shared(record.families):
+        if _first_shared(ours.families, record.families):
             return SAME_TITLE_FIRST_AUTHOR
         return SAME_TITLE_AUTHOR
