@@ -94,6 +94,13 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(folded))
 
 
+# words() of the titles rule 4 compares, kept: a title that shares two thirds and an author
+# with one paper's does with others', and a paper's title is a candidate's for the papers
+# after it. For the 100k benchmark listing, 45,259 calls for 20,290 titles: 22,374 answered
+# from here (16,973 with 4,096 kept, 24,842 with 16,384), for about 6 MB.
+_rule4_words = lru_cache(maxsize=1 << 13)(words)
+
+
 def _cut(folded: str) -> str:
     """Folded ASCII text with a space for each character _WORD does not take: each character
     stays where it was, so a slice of it is cut as that slice of the text would be."""
@@ -712,8 +719,8 @@ class Index:
                     if not _years_close(record, year):
                         continue
                     if title_words is None:
-                        title_words = words(title)
-                    if one_word_apart(title_words, words(record.title)):
+                        title_words = _rule4_words(title)
+                    if one_word_apart(title_words, _rule4_words(record.title)):
                         return Match(record, ONE_WORD_APART, False)
         # A short title says less, so it takes the first author too, not any author: this
         # title as another's short title, then this title's short title as another's title
