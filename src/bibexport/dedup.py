@@ -374,22 +374,23 @@ class _Names:
         self.near_of = _NearOf(self)
 
     def flush(self) -> None:
-        """Take in the pending records' names."""
-        known = self.known
-        fresh = set(chain.from_iterable(self.pending))
-        self.pending.clear()
-        if fresh <= known:
-            return
-        fresh = fresh.difference(known)  # not -=, which would go through all of known
-        known |= fresh
-        by_head, by_tail, near_of = self.by_head, self.by_tail, self.near_of
-        for name in fresh:
-            heads = by_head.setdefault(_HEAD(name), [])
-            tails = by_tail.setdefault(_TAIL(name), [])
-            for other in chain(heads, tails):  # those near the new name: near it too now
-                near_of.pop(other, None)
-            heads.append(name)
-            tails.append(name)
+        """Take in the pending records' names: straight into ``known``, which says whether
+        any is new (most often none is), and only then which (the names of a head's group)."""
+        known, pending = self.known, self.pending
+        size = len(known)
+        known.update(chain.from_iterable(pending))
+        if len(known) != size:
+            by_head, by_tail, near_of = self.by_head, self.by_tail, self.near_of
+            for name in set(chain.from_iterable(pending)):
+                heads = by_head.setdefault(_HEAD(name), [])
+                if name in heads:
+                    continue
+                tails = by_tail.setdefault(_TAIL(name), [])
+                for other in chain(heads, tails):  # those near the new name: near it too now
+                    near_of.pop(other, None)
+                heads.append(name)
+                tails.append(name)
+        pending.clear()
 
 
 class _NearOf(dict[str, tuple[str, ...]]):
