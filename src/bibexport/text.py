@@ -659,7 +659,8 @@ def _url(parts: list[str], i: int) -> int | None:
     """``\\url`` at ``parts[i]`` as :func:`_control` writes it: with its argument (up to the
     first "}", if it holds no "{" or backslash) taken in, and the parts it spans emptied.
     Returns the index of the "}" that closes it, or ``i`` for a bare ``\\url``; None where
-    that "}" is inside a math token (the split and the scanner would cut the text apart).
+    a "}" is inside a token before it (math, or an escaped ``\\}``: the split and the scanner
+    would cut the text apart), which leaves the text to the scanner.
     The argument is written as it is, not encoded: the scanner writes it as TeX."""
     parts[i] = "\\url"
     if parts[i + 1] or i + 2 >= len(parts) or parts[i + 2] != "{":
