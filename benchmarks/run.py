@@ -111,7 +111,6 @@ def measure_together(
     once per round, round after round. This machine's speed drifts by up to 1.5x within
     minutes, and runs measured minutes apart would carry that drift into their ratio. Each
     round's wall and CPU times are kept (:func:`paired` compares two runs round by round)."""
-    best = [float("inf")] * len(runs)
     walls: list[list[float]] = [[] for _ in runs]
     cpus: list[list[float]] = [[] for _ in runs]
     rss = [0.0] * len(runs)
@@ -134,7 +133,6 @@ def measure_together(
             if os.waitstatus_to_exitcode(status) != 0:
                 ok[i] = False
                 notes[i] = (stderr.strip().splitlines() or ["failed"])[-1][:80]
-            best[i] = min(best[i], elapsed)
             walls[i].append(elapsed)
             # wait4's usage holds the child's workers too, once it has waited for them
             cpus[i].append(usage.ru_utime + usage.ru_stime)
@@ -142,7 +140,7 @@ def measure_together(
             last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
             notes[i] = notes[i] or (last if last.isdigit() else "")  # a baseline's count
     return [
-        Result(name, best[i], rss[i], ok[i], notes[i], walls[i], cpus[i])
+        Result(name, min(walls[i]), rss[i], ok[i], notes[i], walls[i], cpus[i])
         for i, (name, _) in enumerate(runs)
     ]
 

@@ -371,7 +371,7 @@ class _Names:
         # Each record's names, as it is indexed: taken in when a paper is next compared with
         # records (flush), many records' at once, in C (most papers bring no new name).
         self.pending: list[tuple[str, ...]] = []
-        self.near_of = _NearOf(self)
+        self.near_of = _NearOf(self.known, self.by_head, self.by_tail)
 
     def flush(self) -> None:
         """Take in the pending records' names: straight into ``known``, which says whether
@@ -394,16 +394,18 @@ class _Names:
 
 
 class _NearOf(dict[str, tuple[str, ...]]):
-    """A family name -> the known names with its head or its tail, kept for known names."""
+    """A family name -> the known names with its head or its tail, kept for known names.
+    (It holds _Names' tables, not _Names, which holds it: no cycle for the collector.)"""
 
-    def __init__(self, names: _Names) -> None:
+    def __init__(
+        self, known: set[str], by_head: dict[str, list[str]], by_tail: dict[str, list[str]]
+    ) -> None:
         super().__init__()
-        self.names = names
+        self.known, self.by_head, self.by_tail = known, by_head, by_tail
 
     def __missing__(self, name: str) -> tuple[str, ...]:
-        names = self.names
-        near = (*names.by_head.get(_HEAD(name), ()), *names.by_tail.get(_TAIL(name), ()))
-        if name in names.known:  # what a name not known is near changes when it becomes known
+        near = (*self.by_head.get(_HEAD(name), ()), *self.by_tail.get(_TAIL(name), ()))
+        if name in self.known:  # what a name not known is near changes when it becomes known
             self[name] = near
         return near
 
