@@ -374,23 +374,26 @@ class _Names:
         self.near_of = _NearOf(self.known, self.by_head, self.by_tail)
 
     def flush(self) -> None:
-        """Take in the pending records' names: straight into ``known``, which says whether
-        any is new (most often none is), and only then which (the names of a head's group)."""
-        known, pending = self.known, self.pending
-        size = len(known)
-        known.update(chain.from_iterable(pending))
-        if len(known) != size:
-            by_head, by_tail, near_of = self.by_head, self.by_tail, self.near_of
-            for name in set(chain.from_iterable(pending)):
-                heads = by_head.setdefault(_HEAD(name), [])
-                if name in heads:
-                    continue
-                tails = by_tail.setdefault(_TAIL(name), [])
-                for other in chain(heads, tails):  # those near the new name: near it too now
-                    near_of.pop(other, None)
-                heads.append(name)
-                tails.append(name)
+        """Take in the pending records' names. Those not known yet (most often none: one set
+        difference in C, over the pending names alone) join their head's and tail's groups.
+        What is cached as near a name of those groups is dropped: it is near the new one too.
+        Nothing is cached before the first paper is compared, when a library's names all
+        arrive at once; each new name's groups are walked only once something is."""
+        pending = self.pending
+        fresh = set(chain.from_iterable(pending)).difference(self.known)
         pending.clear()
+        if not fresh:
+            return
+        self.known.update(fresh)
+        by_head, by_tail, near_of = self.by_head, self.by_tail, self.near_of
+        for name in fresh:
+            heads = by_head.setdefault(_HEAD(name), [])
+            tails = by_tail.setdefault(_TAIL(name), [])
+            if near_of:
+                for other in chain(heads, tails):
+                    near_of.pop(other, None)
+            heads.append(name)
+            tails.append(name)
 
 
 class _NearOf(dict[str, tuple[str, ...]]):
