@@ -163,6 +163,13 @@ def test_cut_and_encoded_texts_join_into_what_with_key_and_place_write(
     expected = text_stream_bytes(placed, newline)
     fast_text, fast_notes = fast.render(replace(paper, key=KEY_PLACEHOLDER))
     (pieces,) = parallel._encoded([fast.cut(fast_text)], newline)
+    render_cut = getattr(fast, "render_cut", None)
+    if render_cut is not None:  # RIS and CSL-JSON: what workers use, where it has the paper
+        got_cut = render_cut(replace(paper, key=KEY_PLACEHOLDER))
+        if got_cut is not None:
+            joined = [p if isinstance(p, str) else "".join(p) for p in got_cut[0]]
+            assert (joined, got_cut[1]) == (fast.cut(fast_text), fast_notes)
+            assert parallel._encoded([got_cut[0]], newline, {}) == [pieces]
     out = _out(newline)
     got = b""
     for _ in range(2):
@@ -216,7 +223,7 @@ def test_a_part_that_cannot_be_encoded_is_encoded_by_the_main_process(
     main process then encodes them itself, and writes the same bytes."""
     alone = run(monkeypatch, False, [EXAMPLE], outputs_in(tmp_path))
 
-    def fails(cuts: list[list[str]], newline: str) -> list[tuple[bytes, ...]]:
+    def fails(*cuts_newline_shared: object) -> list[tuple[bytes, ...]]:
         raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
 
     monkeypatch.setattr(parallel, "_encoded", fails)

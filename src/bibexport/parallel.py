@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
 from .dedup import MatchParts, paper_match_parts
-from .formats import KEY_PLACEHOLDER, Writer
+from .formats import KEY_PLACEHOLDER, Cut, Piece, Writer
 from .formats.listing import Part
 from .normalise import normalise
 from .pool import Pool
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .errors import Problem
     from .formats.listing import ListingEntry, ListingReader
     from .keys import KeyAssigner
-    from .model import Venue
+    from .model import Paper, Venue
     from .selection import ListingFilter, Selection
 
 # Papers per batch: enough that a batch's round trip costs little beside its work, few enough
@@ -280,7 +280,7 @@ class _Columns:
         self.lines: list[int] = []
         self.parts: list[MatchParts] = []
         self.prepared: list[Prepared] = []
-        self.cuts: list[list[list[str]]] = [[] for _ in _writers]
+        self.cuts: list[list[Sequence[Piece]]] = [[] for _ in _writers]
         self.notes: list[list[frozenset[str]]] = [[] for _ in _writers]
         self.problems: dict[int, list[Problem]] = {}
 
@@ -300,9 +300,22 @@ class _Columns:
             papers = [paper for paper, keep in zip(papers, kept, strict=True) if keep]
         for writer, cuts, notes in zip(_writers, self.cuts, self.notes, strict=True):
             render, cut = writer.render, writer.cut
+            render_cut: Callable[[Paper], Cut | None] | None = getattr(writer, "render_cut", None)
+            if render_cut is None:
+                for paper in papers:
+                    text, noted = render(paper)
+                    cuts.append(cut(text))
+                    notes.append(noted)
+                continue
             for paper in papers:
-                text, noted = render(paper)
-                cuts.append(cut(text))
+                got = render_cut(paper)
+                if got is None:
+                    text, noted = render(paper)
+                    cuts.append(cut(text))
+                else:
+                    cuts.append(got[0])
+                    notes.append(got[1])
+                    continue
                 notes.append(noted)
         self.titles += [paper.title for paper in papers]
         self.numbers += [paper.number for paper in papers]
@@ -312,12 +325,15 @@ class _Columns:
         return kept
 
     def done(self) -> Packed:
+        shared: dict[int, tuple[str, bytes]] = {}  # see _encoded
         try:
             encoded = [
-                _encoded(cuts, newline) for cuts, newline in zip(self.cuts, _newlines, strict=True)
+                _encoded(cuts, newline, shared)
+                for cuts, newline in zip(self.cuts, _newlines, strict=True)
             ]
         except UnicodeEncodeError:  # the main process fails on it, where it would have
-            return (*self._fields(), [[] for _ in _writers], self.notes, self.problems, self.cuts)
+            raw = [[[_joined(piece) for piece in pieces] for pieces in cuts] for cuts in self.cuts]
+            return (*self._fields(), [[] for _ in _writers], self.notes, self.problems, raw)
         return (*self._fields(), encoded, self.notes, self.problems, None)
 
     def _fields(
@@ -351,15 +367,41 @@ def _columns(sent: Packed) -> Columns:
     return (*sent[:3], _unpacked(sent[3]), *sent[4:])
 
 
-def _encoded(cuts: list[list[str]], newline: str) -> list[tuple[bytes, ...]]:
-    """Each paper's cut text as AtomicOutput.encode gives it for an output with ``newline``."""
+def _encoded(
+    cuts: list[Sequence[Piece]], newline: str, shared: dict[int, tuple[str, bytes]] | None = None
+) -> list[tuple[bytes, ...]]:
+    """Each paper's cut text as AtomicOutput.encode gives it for an output with ``newline``.
+
+    A piece kept as three texts (formats.Cut) is encoded text by text, and the bytes joined;
+    its long middle text (an abstract) once for all the part's writers: ``shared`` holds its
+    bytes by the text's identity, with the text (alive, so its id is its own, while ``cuts``
+    are)."""
+    memo: dict[int, tuple[str, bytes]] = {} if shared is None else shared
+
+    def three(piece: Any) -> bytes:  # a tuple[str, str, str] Piece
+        before, value, after = piece
+        known = memo.get(id(value))
+        if known is None:
+            known = memo[id(value)] = (value, value.encode())
+        return b"".join((before.encode(), known[1], after.encode()))
+
     if newline == "\n":
-        return [tuple([piece.encode() for piece in pieces]) for pieces in cuts]
+        return [
+            tuple([p.encode() if p.__class__ is str else three(p) for p in pieces])
+            for pieces in cuts
+        ]
     # Replaced in the bytes, not the text: the same bytes (a line feed is one byte in UTF-8,
     # and no other character's bytes hold it), at a third of the cost for text that is not
     # ASCII (the replace scans one byte a character, not two or four).
     nl = newline.encode()
-    return [tuple([piece.encode().replace(b"\n", nl) for piece in pieces]) for pieces in cuts]
+    return [
+        tuple([(p.encode() if p.__class__ is str else three(p)).replace(b"\n", nl) for p in pieces])
+        for pieces in cuts
+    ]
+
+
+def _joined(piece: Piece) -> str:
+    return piece if isinstance(piece, str) else "".join(piece)
 
 
 def _work(work: Batch) -> tuple[list[bool], Packed]:

@@ -18,6 +18,14 @@ from ..model import Origin, Paper, Person, Venue
 # A paper's text without its framing (the gap or comma before it), and what the writer notes
 # about it for later (BibTeX: the characters with no TeX form, for one warning at the end).
 Rendered = tuple[str, frozenset[str]]
+# A rendered text cut where the key goes (Writer.cut), with the writer's notes (Rendered's),
+# where one piece is kept as the three texts it is joined from: the text before a long value
+# of the paper's (its abstract), the value, and the text after it. A worker encodes those
+# apart: the value once for every writer that writes it as it is (RIS and CSL-JSON write the
+# same plain abstract), and the rest, most often ASCII, as a copy, where a whole record with
+# one accent in it is encoded character by character.
+Piece = str | tuple[str, str, str]
+Cut = tuple[list[Piece], frozenset[str]]
 
 # The key a paper is rendered with when its real key is not known yet: a worker process renders
 # papers while the main process still decides their keys (pipeline.py), and the writer's
@@ -159,6 +167,11 @@ class Writer(Protocol):
     ``key_text(key).join(cut(text))``: a worker cuts, the main process joins; and ``place``
     returns what goes before the text, then the text, so ``place(("", notes), origin)`` is what
     goes before it.
+
+    A writer may also have ``render_cut(paper) -> Cut | None``: ``cut`` of ``render``'s text
+    and ``render``'s notes, for a paper keyed with the placeholder, one piece as the three
+    texts that join into it (:data:`Cut`); None where it renders the paper only whole.
+    Workers use it where a writer has it.
     """
 
     problems: list[Problem]
@@ -263,7 +276,9 @@ def _known() -> str:
 __all__: Sequence[str] = (
     "FORMATS",
     "KEY_PLACEHOLDER",
+    "Cut",
     "Format",
+    "Piece",
     "Rendered",
     "WriteOptions",
     "Writer",

@@ -16,6 +16,7 @@ from . import (
     KEY_PLACEHOLDER,
     ByPerson,
     ByVenue,
+    Cut,
     Rendered,
     WriteOptions,
     cut_template,
@@ -142,6 +143,16 @@ class Writer:
         text = _yaml_element(csl_item(paper)) if self.yaml else _json_text(paper)
         return text, _NONE
 
+    def render_cut(self, paper: Paper) -> Cut | None:
+        """``cut(render(paper)[0])`` for a paper keyed with the placeholder, the piece after
+        the keys as the texts around the abstract and the abstract (formats.Cut); None where
+        the item is only rendered whole."""
+        parts = None if self.yaml or paper.key is not KEY_PLACEHOLDER else _parts(paper)
+        if parts is None:
+            return None
+        before_key, before_citation_key, head, abstract, end = parts
+        return [before_key, before_citation_key, (head, abstract, end)], _NONE
+
     def place(self, rendered: Rendered, origin: Origin) -> str:
         self._count += 1
         if self.yaml:
@@ -176,48 +187,44 @@ _PAPER_VARIABLES = frozenset({"id", "citation-key", "title", "author", "abstract
 
 def _json_text(paper: Paper) -> str:
     """``json.dumps(csl_item(paper), indent=2)`` indented by 2 more (an element of the file's
-    array), with what the venue decides written once per venue and each author once.
-
-    Most papers have a key, a title, authors and an abstract: their item is the venue's text
-    around those five values (_venue_parts), joined in one call, with no function called per
-    variable. Any other goes through _venue_json's members, each left out when empty."""
-    slots, members = _VENUE_PARTS(paper.venue, paper.keywords)
-    key, title, abstract = paper.key, plain_text(paper.title), plain_paragraphs(paper.abstract)
-    names = _NAME_JSON.each(paper.authors)
-    if "" in names:  # ``others`` writes no name
-        names = [name for name in names if name]
-    if key and title and abstract and names:
-        # What _plain_string tests, inline, the quotes left to the slots.
-        if '"' in title or "\\" in title or "\n" in title:
-            title = _encode_string(title)[1:-1]
-        if '"' in abstract or "\\" in abstract or "\n" in abstract:
-            abstract = _encode_string(abstract)[1:-1]
-        # Letters and digits need no escaping, nor the placeholder every worker's paper has.
+    array), with what the venue decides written once per venue and each author once."""
+    parts = _parts(paper)
+    if parts is not None:
+        before_key, before_citation_key, head, abstract, end = parts
+        key = paper.key
         if key is not KEY_PLACEHOLDER and not key.isalnum():
             key = _encode_string(key)[1:-1]
-        before_key, before_citation_key, before_title, before_authors, before_abstract, end = slots
-        authors = _AUTHORS_SEPARATOR.join(names)
-        return "".join(
-            [
-                before_key,
-                key,
-                before_citation_key,
-                key,
-                before_title,
-                title,
-                before_authors,
-                authors,
-                before_abstract,
-                abstract,
-                end,
-            ]
-        )
+        return "".join([before_key, key, before_citation_key, key, head, abstract, end])
+    _, members = _VENUE_PARTS(paper.venue, paper.keywords)
     written = [member if isinstance(member, str) else member(paper) for member in members]
     return "  {\n    " + ",\n    ".join([m for m in written if m]) + "\n  }"
 
 
-# Per variable from the paper, in CSL_FIELDS order: what _json_text writes before and after its
-# value when the value is there (the strings' quotes, the author list's brackets).
+def _parts(paper: Paper) -> tuple[str, str, str, str, str] | None:
+    """The item of a paper with a key, a title, authors and an abstract (most papers), as the
+    text before the key, the text between its two keys, the text from there to the abstract
+    (title and authors), the abstract and the text after it; None for any other paper
+    (_json_text writes it from _venue_json's members, each left out when empty).
+
+    The venue's text around those values is written once per venue (_venue_parts), and the
+    values go between its pieces, with no function called per variable."""
+    slots, _ = _VENUE_PARTS(paper.venue, paper.keywords)
+    title, abstract = plain_text(paper.title), plain_paragraphs(paper.abstract)
+    names = _NAME_JSON.each(paper.authors)
+    if "" in names:  # ``others`` writes no name
+        names = [name for name in names if name]
+    if not (paper.key and title and abstract and names):
+        return None
+    if '"' in title or "\\" in title or "\n" in title:
+        title = _encode_string(title)[1:-1]
+    if '"' in abstract or "\\" in abstract or "\n" in abstract:
+        abstract = _encode_string(abstract)[1:-1]
+    before_key, before_citation_key, before_title, before_authors, before_abstract, end = slots
+    authors = _AUTHORS_SEPARATOR.join(names)
+    head = "".join([before_title, title, before_authors, authors, before_abstract])
+    return before_key, before_citation_key, head, abstract, end
+
+
 _SLOTS: tuple[tuple[str, str, str], ...] = (
     ("id", '"id": "', '"'),
     ("citation-key", '"citation-key": "', '"'),

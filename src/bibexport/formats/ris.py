@@ -13,6 +13,7 @@ from . import (
     KEY_PLACEHOLDER,
     ByPerson,
     ByVenue,
+    Cut,
     Rendered,
     WriteOptions,
     cut_template,
@@ -114,30 +115,22 @@ class Writer:
 
     def render(self, paper: Paper) -> Rendered:
         """The record without the blank line before it."""
-        # What the venue decides (type, event, proceedings, year, publisher, keywords) is the
-        # same on every paper of a listing: written once, reused, between the paper's own lines.
-        # Most papers have a title, an abstract and a key that one_line keeps as it is: their
-        # record is the venue's text around those and the author lines, joined in one call.
-        slots, template = _VENUE_PARTS(paper.venue, paper.keywords)
-        title, abstract, key = plain_text(paper.title), plain_text(paper.abstract), paper.key
-        if title and abstract and (key is KEY_PLACEHOLDER or _one_line_key(key)):
-            before_title, before_authors, before_abstract, before_key, end = slots
-            authors = _AUTHOR_LINE.each(paper.authors)
-            text = "".join(
-                [
-                    before_title,
-                    title,
-                    before_authors,
-                    *authors,
-                    before_abstract,
-                    abstract,
-                    before_key,
-                    key,
-                    end,
-                ]
-            )
-            return text, _NONE
+        parts = _parts(paper)
+        if parts is not None:
+            head, abstract, before_key, end = parts
+            return "".join([head, abstract, before_key, paper.key, end]), _NONE
+        _, template = _VENUE_PARTS(paper.venue, paper.keywords)
         return "".join([part if isinstance(part, str) else part(paper) for part in template]), _NONE
+
+    def render_cut(self, paper: Paper) -> Cut | None:
+        """``cut(render(paper)[0])`` for a paper keyed with the placeholder, the piece before
+        the key as the texts around the abstract and the abstract (formats.Cut); None where
+        the record is only rendered whole."""
+        parts = _parts(paper) if paper.key is KEY_PLACEHOLDER else None
+        if parts is None:
+            return None
+        head, abstract, before_key, end = parts
+        return [(head, abstract, before_key), end], _NONE
 
     def place(self, rendered: Rendered, origin: Origin) -> str:
         gap = "" if self._first else "\n"
@@ -158,6 +151,25 @@ class Writer:
 
 
 _NONE: frozenset[str] = frozenset()
+
+
+def _parts(paper: Paper) -> tuple[str, str, str, str] | None:
+    """The record of a paper with a title, an abstract and a key that one_line keeps as it is
+    (most papers), as the text before the abstract, the abstract, the text between it and
+    the key, and the text after the key; None for any other paper (Writer.render writes it
+    from _venue_template, row by row).
+
+    What the venue decides (type, event, proceedings, year, publisher, keywords) is the same
+    on every paper of a listing: written once (_venue_parts), and the paper's own lines go
+    between its pieces."""
+    slots, _ = _VENUE_PARTS(paper.venue, paper.keywords)
+    title, abstract, key = plain_text(paper.title), plain_text(paper.abstract), paper.key
+    if not (title and abstract and (key is KEY_PLACEHOLDER or _one_line_key(key))):
+        return None
+    before_title, before_authors, before_abstract, before_key, end = slots
+    authors = _AUTHOR_LINE.each(paper.authors)
+    head = "".join([before_title, title, before_authors, *authors, before_abstract])
+    return head, abstract, before_key, end
 
 
 def _values(tag: str, values: Callable[[Paper], Iterable[str]], paper: Paper) -> list[str]:
