@@ -309,14 +309,13 @@ class _Columns:
                 continue
             for paper in papers:
                 got = render_cut(paper)
-                if got is None:
+                if got is None:  # a paper the writer renders only whole
                     text, noted = render(paper)
                     cuts.append(cut(text))
+                    notes.append(noted)
                 else:
                     cuts.append(got[0])
                     notes.append(got[1])
-                    continue
-                notes.append(noted)
         self.titles += [paper.title for paper in papers]
         self.numbers += [paper.number for paper in papers]
         self.lines += [entry.origin.line for entry in entries]

@@ -192,6 +192,7 @@ def _json_text(paper: Paper) -> str:
     if parts is not None:
         before_key, before_citation_key, head, abstract, end = parts
         key = paper.key
+        # Letters and digits need no escaping, nor the placeholder every worker's paper has.
         if key is not KEY_PLACEHOLDER and not key.isalnum():
             key = _encode_string(key)[1:-1]
         return "".join([before_key, key, before_citation_key, key, head, abstract, end])
@@ -215,6 +216,7 @@ def _parts(paper: Paper) -> tuple[str, str, str, str, str] | None:
         names = [name for name in names if name]
     if not (paper.key and title and abstract and names):
         return None
+    # What _plain_string tests, inline, the quotes left to the slots.
     if '"' in title or "\\" in title or "\n" in title:
         title = _encode_string(title)[1:-1]
     if '"' in abstract or "\\" in abstract or "\n" in abstract:
@@ -225,6 +227,8 @@ def _parts(paper: Paper) -> tuple[str, str, str, str, str] | None:
     return before_key, before_citation_key, head, abstract, end
 
 
+# Per variable from the paper, in CSL_FIELDS order: what _json_text writes before and after its
+# value when the value is there (the strings' quotes, the author list's brackets).
 _SLOTS: tuple[tuple[str, str, str], ...] = (
     ("id", '"id": "', '"'),
     ("citation-key", '"citation-key": "', '"'),
