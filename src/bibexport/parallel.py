@@ -262,6 +262,33 @@ def _start() -> None:
     handler (KeyboardInterrupt) would print. (Both are held back until then: see pool.Pool.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _keep_memory()
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+
+
+def _keep_memory() -> None:
+    """Let a worker's malloc keep the memory it frees, where the C library is glibc.
+
+    A worker's tasks each take a few MB and free them (a part's text decoded, its results
+    encoded and pickled: 1.3 MB a part for three formats), and glibc gave big blocks their own
+    mappings and trimmed its heap, so every part faulted its pages in again: 32,000 faults per
+    10,000 papers to three formats, where a fault costs 5-15 µs of system time on a shared
+    machine. Kept (blocks up to 32 MB from the heap, 64 MB free before it is trimmed), the
+    workers fault 18,000 pages, and a worker's memory stays at its peak, a few tens of MB, until
+    it leaves. Elsewhere nothing is done. (ctypes is imported here, in the worker, as it
+    starts, beside the others: never in the main process.)"""
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (ImportError, OSError, AttributeError):  # not glibc, or no ctypes
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    mallopt(_M_TRIM_THRESHOLD, 64 << 20)
+    mallopt(_M_TOP_PAD, 16 << 20)
 
 
 class _Columns:
