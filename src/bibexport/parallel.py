@@ -278,8 +278,8 @@ def _keep_memory() -> None:
     10,000 papers to three formats, where a fault costs 5-15 µs of system time on a shared
     machine. Kept (blocks up to 32 MB from the heap, 64 MB free before it is trimmed), the
     workers fault 18,000 pages, and a worker's memory stays at its peak, a few tens of MB, until
-    it leaves. Elsewhere nothing is done. (ctypes is imported here, in the worker, as it
-    starts, beside the others: never in the main process.)"""
+    it leaves. Elsewhere nothing is done. (ctypes is imported here, in each worker as it
+    starts, the workers in parallel: never in the main process, whose start-up it would slow.)"""
     try:
         import ctypes
 

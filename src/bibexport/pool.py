@@ -5,9 +5,10 @@ importing it and ``multiprocessing`` (with logging, socket, tempfile and subproc
 15-30 ms of every big run's start-up, before the workers could start, and it moved each task
 and result through two threads of this process, a queue of locks and semaphores, and one
 more pickling of each message. Here a task is pickled once, written to its worker's pipe, and
-its result read back into one buffer and unpickled when it is wanted. The workers need not
-import ctypes to die with this process either (``PR_SET_PDEATHSIG``): it held the only other
-end of their pipes, so its death ends a worker at its next read or write.
+its result read back into one buffer and unpickled when it is wanted. A worker needs no
+``PR_SET_PDEATHSIG`` (through ctypes) to die with this process either: it held the only other
+end of their pipes, so its death ends a worker at its next read or write. (parallel's start
+hook imports ctypes in each worker for malloc's settings, not for this.)
 
 One thread of this process moves the bytes, so that the workers keep working while this
 process is busy elsewhere (indexing a big library at the first paper takes a second or two).
